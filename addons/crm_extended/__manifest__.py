@@ -1,0 +1,31 @@
+{
+    "name": "CRM Extended",
+    "version": "18.0.1.0.0",
+    "summary": "Customer 360, RFM and rule-based segments, data quality, duplicates, "
+    "service tickets with SLA, interactions and satisfaction",
+    "category": "Sales/CRM",
+    "author": "CRM Suite",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "license": "LGPL-3",
+    "depends": [
+        "crm",
+        "mail",
+        "phone_validation",
+        "portal",
+        "rating",
+        "resource",
+        "sale_crm",
+        "sale_management",
+    ],
+    "data": [
+        "security/crm_extended_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,24 @@
+{
+    "name": "CRM Loyalty",
+    "version": "18.0.1.0.0",
+    "summary": "Loyalty tiers, expiring points with an auditable ledger, refund reversal "
+    "and purchase-triggered rewards on top of Odoo's loyalty programs",
+    "category": "Sales/CRM",
+    "author": "CRM Suite",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "license": "LGPL-3",
+    "depends": [
+        "crm_extended",
+        "sale_loyalty",
+    ],
+    "data": [
+        "security/crm_loyalty_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/loyalty_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}
