@@ -1,0 +1,84 @@
+"""Each selection of addons an admin may install goes in cleanly and comes out cleanly."""
+
+import unittest
+
+from tests import odoo_harness as h
+
+# The glue addon follows by itself when both of its dependencies are there.
+GLUE = "crm_loyalty_erp_bridge"
+COMBINATIONS = [
+    ("crm_extended",),
+    ("crm_extended", "crm_loyalty"),
+    ("crm_extended", "crm_erp_bridge"),
+    ("crm_extended", "crm_loyalty", "crm_erp_bridge"),
+]
+
+UNINSTALL = """
+import odoo
+from odoo.modules.registry import Registry
+for name in {names!r}:
+    with Registry({db!r}).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})
+        env["ir.module.module"].search([("name", "=", name)]).button_immediate_uninstall()
+    with Registry({db!r}).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})
+        state = env["ir.module.module"].search([("name", "=", name)]).state
+    print("UNINSTALLED %s %s" % (name, state))
+"""
+
+
+class TestInstallMatrix(unittest.TestCase):
+    maxDiff = None
+
+    def check_combination(self, addons):
+        template = h.core_template()
+        db = h.unique_db("crm_suite_matrix")
+        h.create_db(db, template=template)
+        try:
+            rc, log = h.install(db, addons)
+            self.assertEqual(rc, 0, log[-3000:])
+            self.assertEqual(h.bad_lines(log), [], f"installing {addons} logged problems")
+            expected = set(addons)
+            if {"crm_loyalty", "crm_erp_bridge"} <= expected:
+                expected.add(GLUE)
+            installed = {
+                name
+                for (name,) in h.query(
+                    db,
+                    "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
+                    (h.our_addons(),),
+                )
+            }
+            self.assertEqual(installed, expected)
+
+            # Uninstall from the top of the dependency tree down to crm_extended.
+            order = [a for a in (GLUE, "crm_loyalty", "crm_erp_bridge") if a in expected] + ["crm_extended"]
+            rc, log = h.run_odoo(db, shell=True, stdin=UNINSTALL.format(names=order, db=db))
+            self.assertEqual(rc, 0, log[-3000:])
+            for name in order:
+                self.assertIn(f"UNINSTALLED {name} uninstalled", log, log[-3000:])
+            self.assertEqual(h.bad_lines(log), [], f"uninstalling {order} logged problems")
+            leftovers = h.query(
+                db,
+                "SELECT model FROM ir_model_data WHERE module = ANY(%s) LIMIT 5",
+                (list(expected),),
+            )
+            self.assertEqual(leftovers, [], "uninstall left records of our addons behind")
+        finally:
+            h.drop_db(db)
+
+    def test_crm_extended_alone(self):
+        self.check_combination(COMBINATIONS[0])
+
+    def test_crm_extended_and_crm_loyalty(self):
+        self.check_combination(COMBINATIONS[1])
+
+    def test_crm_extended_and_crm_erp_bridge(self):
+        self.check_combination(COMBINATIONS[2])
+
+    def test_all_three_with_glue(self):
+        self.check_combination(COMBINATIONS[3])
+
+
+if __name__ == "__main__":
+    unittest.main()
