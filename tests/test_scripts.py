@@ -1,0 +1,122 @@
+"""The two commands of the README, as a new user meets them."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+import requests
+
+from tests import odoo_harness as h
+
+SCRIPTS = h.ROOT / "scripts"
+
+
+def run(script, *args, env=None, timeout=60):
+    return subprocess.run(
+        [str(SCRIPTS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+class TestMissingPrerequisites(unittest.TestCase):
+    def test_without_odoo_both_scripts_stop_at_once(self):
+        for script in ("serve", "test"):
+            with self.subTest(script=script):
+                started = time.monotonic()
+                proc = run(script, env={"ODOO_BIN": "/nonexistent/odoo-bin"})
+                self.assertLess(time.monotonic() - started, 10)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stdout, "")
+                lines = proc.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, proc.stderr)
+                self.assertIn("Odoo 18.0 is missing", lines[0])
+
+    def test_without_postgresql_both_scripts_say_what_to_install(self):
+        # A PATH holding every command of this machine except PostgreSQL's client tools.
+        with tempfile.TemporaryDirectory() as bindir:
+            for folder in os.environ["PATH"].split(os.pathsep):
+                if not os.path.isdir(folder):
+                    continue
+                for name in os.listdir(folder):
+                    target = Path(bindir, name)
+                    if name in ("psql", "pg_isready") or target.exists():
+                        continue
+                    source = Path(folder, name)
+                    if source.is_file() and os.access(source, os.X_OK):
+                        target.symlink_to(source)
+            odoo = shutil.which(h.ODOO_BIN)
+            for script in ("serve", "test"):
+                with self.subTest(script=script):
+                    proc = run(script, env={"PATH": bindir, "ODOO_BIN": odoo}, timeout=120)
+                    self.assertEqual(proc.returncode, 2, proc.stderr)
+                    self.assertIn("PostgreSQL is missing", proc.stderr)
+                    self.assertIn("apt-get install postgresql", proc.stderr)
+
+    def test_help(self):
+        for script in ("serve", "test"):
+            proc = run(script, "--help")
+            self.assertEqual(proc.returncode, 0)
+            self.assertIn(f"Usage: scripts/{script}", proc.stdout)
+
+
+class TestServe(unittest.TestCase):
+    def test_serve_creates_demo_database_and_serves_it(self):
+        db = h.unique_db("crm_suite_serve")
+        port = h.free_port()
+        proc = subprocess.Popen(
+            [str(SCRIPTS / "serve"), "--db", db, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline:
+                self.assertIsNone(proc.poll(), "scripts/serve exited early")
+                try:
+                    if requests.get(url + "/web/health", timeout=5).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(1)
+            else:
+                self.fail("scripts/serve did not serve within 15 minutes")
+            session = requests.Session()
+            reply = session.post(
+                url + "/web/session/authenticate",
+                json={"jsonrpc": "2.0", "params": {"db": db, "login": "admin", "password": "admin"}},
+                timeout=60,
+            ).json()
+            self.assertIn("result", reply, reply)
+            installed = h.query(
+                db,
+                "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s) ORDER BY name",
+                (h.our_addons(),),
+            )
+            self.assertEqual([n for (n,) in installed], h.our_addons())
+            demo = h.query(
+                db,
+                "SELECT count(*) FROM ir_model_data WHERE module = 'crm_extended' AND name LIKE '%%demo%%'",
+            )
+            self.assertGreater(demo[0][0], 0, "no demo data")
+        finally:
+            proc.terminate()
+            try:
+                out, _ = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, _ = proc.communicate()
+            h.drop_db(db)
+        self.assertIn(f"http://127.0.0.1:{port}/odoo", out)
+        self.assertIn("admin / admin", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
