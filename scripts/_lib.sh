@@ -105,3 +105,17 @@ open(sys.argv[2], "w", encoding="utf-8").write(text)
 PY
     ODOO_CONF="$VAR_DIR/odoo.conf"
 }
+
+# Odoo's browser tests (HttpCase tours) need Chromium; without it they would be skipped silently.
+ensure_chromium() {
+    for b in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$b" >/dev/null 2>&1 && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Chromium for the browser tests (apt-get install chromium)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 ||
+            die "Chromium is missing and could not be installed: install it (Debian: apt-get install chromium)."
+    else
+        die "Chromium is missing: the browser tests need it (Debian: apt-get install chromium)."
+    fi
+}

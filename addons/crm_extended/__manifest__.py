@@ -26,6 +26,11 @@
     "demo": [
         "demo/res_partner_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_extended/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }
