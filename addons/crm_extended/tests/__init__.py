@@ -1,2 +1,1 @@
-from . import test_install
-from . import test_ui_menu
+from . import test_install, test_ui_menu

@@ -1,0 +1,47 @@
+from odoo import api, fields, models
+
+from .res_partner import COMPLETENESS_FIELDS, DEFAULT_COMPLETENESS_WEIGHTS
+
+
+class CrmCompletenessWeight(models.Model):
+    _name = "crm.completeness.weight"
+    _description = "Data Completeness Weight"
+    _order = "weight desc, field_name"
+    _rec_name = "field_name"
+
+    field_name = fields.Selection(COMPLETENESS_FIELDS, "Field", required=True)
+    weight = fields.Integer(required=True, default=10)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("field_name_uniq", "unique(field_name)", "Each field can have only one weight."),
+        ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
+    ]
+
+    @api.model
+    def _get_weights(self):
+        records = self.search([])
+        if not records and not self.search_count([("active", "=", False)]):
+            return dict(DEFAULT_COMPLETENESS_WEIGHTS)
+        return {r.field_name: r.weight for r in records}
+
+    def _recompute_partners(self):
+        partners = self.env["res.partner"].with_context(active_test=False).search([])
+        self.env.add_to_compute(self.env["res.partner"]._fields["data_completeness"], partners)
+        partners._recompute_recordset(["data_completeness"])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self._recompute_partners()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._recompute_partners()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self._recompute_partners()
+        return res

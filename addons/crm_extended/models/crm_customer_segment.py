@@ -1,0 +1,168 @@
+import base64
+import csv
+import io
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+
+class CrmCustomerSegment(models.Model):
+    _name = "crm.customer.segment"
+    _description = "Customer Segment"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    rule_domain = fields.Char(
+        "Rule",
+        required=True,
+        default="[]",
+        tracking=True,
+        help="Which customers belong to the segment, as a domain on contacts.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "crm_customer_segment_partner_rel",
+        "segment_id",
+        "partner_id",
+        string="Members",
+        readonly=True,
+        copy=False,
+    )
+    partner_count = fields.Integer("Member Count", compute="_compute_partner_count")
+    last_refresh = fields.Datetime(readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+
+    def _compute_partner_count(self):
+        if not self.ids:
+            self.partner_count = 0
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT segment_id, COUNT(*) FROM crm_customer_segment_partner_rel"
+                " WHERE segment_id = ANY(%s) GROUP BY segment_id",
+                self.ids,
+            )
+        )
+        counts = dict(self.env.cr.fetchall())
+        for segment in self:
+            segment.partner_count = counts.get(segment.id, 0)
+
+    def _get_domain(self):
+        self.ensure_one()
+        domain = safe_eval(self.rule_domain or "[]", {"context_today": fields.Date.context_today})
+        if self.company_id:
+            domain = expression.AND([domain, [("company_id", "in", (False, self.company_id.id))]])
+        return domain
+
+    @api.constrains("rule_domain")
+    def _check_rule_domain(self):
+        Partner = self.env["res.partner"]
+        for segment in self:
+            try:
+                domain = segment._get_domain()
+                Partner._search(domain)
+            except Exception as exc:
+                raise ValidationError(
+                    _(
+                        "The rule of segment “%(name)s” is not a valid domain on contacts: %(error)s",
+                        name=segment.name,
+                        error=exc,
+                    )
+                ) from exc
+
+    def action_refresh(self):
+        """Store the current members of each segment with one SQL statement per segment."""
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        Partner.flush_model()
+        for segment in self:
+            query = Partner._search(segment._get_domain())
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_customer_segment_partner_rel WHERE segment_id = %s", segment.id)
+            )
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_customer_segment_partner_rel (segment_id, partner_id) SELECT %s, id FROM (%s) q",
+                    segment.id,
+                    query.select("res_partner.id"),
+                )
+            )
+        self.write({"last_refresh": fields.Datetime.now()})
+        self.invalidate_recordset(["partner_ids", "partner_count"])
+        self.env["res.partner"].invalidate_model(["segment_ids"])
+        self.env["crm.lead"]._sync_customer_segments()
+        self.env["sale.order"]._sync_customer_segments()
+        return True
+
+    @api.model
+    def _cron_refresh(self):
+        self.search([]).action_refresh()
+
+    def action_open_members(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Members of %s", self.name),
+            "res_model": "res.partner",
+            "view_mode": "list,kanban,form",
+            "domain": [("segment_ids", "in", self.ids)],
+            "context": {"default_segment_ids": False},
+        }
+
+    def action_send_email(self):
+        self.ensure_one()
+        members = self.partner_ids.filtered("email")
+        if not members:
+            raise ValidationError(_("No member of segment “%s” has an email address.", self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Email segment %s", self.name),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": members.ids,
+                "default_composition_mode": "mass_mail",
+            },
+        }
+
+    def action_export(self):
+        """Download the members as CSV (name, email, phone, city, country, RFM segment)."""
+        self.ensure_one()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([_("Name"), _("Email"), _("Phone"), _("City"), _("Country"), _("RFM Segment")])
+        segment_labels = dict(self.env["res.partner"]._fields["rfm_segment"]._description_selection(self.env))
+        for partner in self.partner_ids:
+            writer.writerow(
+                [
+                    partner.name or "",
+                    partner.email or "",
+                    partner.phone or "",
+                    partner.city or "",
+                    partner.country_id.name or "",
+                    segment_labels.get(partner.rfm_segment, ""),
+                ]
+            )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}.csv",
+                "datas": base64.b64encode(buffer.getvalue().encode("utf-8-sig")),
+                "mimetype": "text/csv",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

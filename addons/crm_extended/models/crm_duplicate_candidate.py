@@ -1,0 +1,212 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmDuplicateCandidate(models.Model):
+    _name = "crm.duplicate.candidate"
+    _description = "Duplicate Customer Candidate"
+    _order = "state, score desc, id"
+    _rec_name = "partner_a_id"
+
+    partner_a_id = fields.Many2one(
+        "res.partner", "Keep", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_b_id = fields.Many2one(
+        "res.partner",
+        "Merge Into Kept",
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        help="Emptied once merged: the contact no longer exists.",
+    )
+    partner_b_name = fields.Char("Duplicate Name", readonly=True)
+    score = fields.Float(
+        readonly=True, digits=(5, 1), aggregator="avg", help="0-100: how alike the two contacts are."
+    )
+    reasons = fields.Char(readonly=True)
+    state = fields.Selection(
+        [("new", "To Review"), ("merged", "Merged"), ("dismissed", "Not a Duplicate")],
+        default="new",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    partner_a_email = fields.Char(related="partner_a_id.email", string="Email (kept)")
+    partner_b_email = fields.Char(related="partner_b_id.email", string="Email (duplicate)")
+    partner_a_phone = fields.Char(related="partner_a_id.phone", string="Phone (kept)")
+    partner_b_phone = fields.Char(related="partner_b_id.phone", string="Phone (duplicate)")
+    company_id = fields.Many2one(related="partner_a_id.company_id", store=True)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    reviewed_date = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("pair_uniq", "unique(partner_a_id, partner_b_id)", "This pair of contacts is already in the queue."),
+    ]
+
+    @api.model
+    def _name_threshold(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("crm_extended.duplicate_name_threshold", "0.6")
+        )
+        try:
+            return min(1.0, max(0.1, float(value)))
+        except ValueError:
+            return 0.6
+
+    @api.model
+    def _has_trigram(self):
+        self.env.cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def action_scan(self):
+        """Fill the review queue with new candidate pairs, in a handful of SQL statements.
+
+        Pairs are matched on normalized email, E.164 phone, normalized VAT and, with pg_trgm,
+        on name similarity; pairs already reviewed (dismissed or merged) never come back.
+        """
+        Partner = self.env["res.partner"]
+        Partner.flush_model()
+        self.flush_model()
+        cr = self.env.cr
+        cr.execute("CREATE TEMP TABLE crm_dup_pairs (a int, b int, reason text, score float) ON COMMIT DROP")
+        for column, reason, score in (
+            ("email_normalized", "email", 90.0),
+            ("phone_e164", "phone", 80.0),
+            ("vat_normalized", "vat", 95.0),
+        ):
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO crm_dup_pairs
+                    SELECT x.id, y.id, %(reason)s, %(score)s
+                      FROM res_partner x
+                      JOIN res_partner y ON y.%(col)s = x.%(col)s AND y.id > x.id
+                     WHERE x.%(col)s IS NOT NULL AND x.%(base)s AND y.%(base_y)s
+                       AND x.commercial_partner_id <> y.commercial_partner_id
+                    """,
+                    reason=reason,
+                    score=score,
+                    col=SQL.identifier(column),
+                    base=SQL("active AND x.type = 'contact'"),
+                    base_y=SQL("active AND y.type = 'contact'"),
+                )
+            )
+        if self._has_trigram():
+            threshold = self._name_threshold()
+            cr.execute(SQL("SET LOCAL pg_trgm.similarity_threshold = %s", threshold))
+            # Plain parameters here: psycopg2 turns "%%" into pg_trgm's similarity operator "%".
+            cr.execute(
+                """
+                INSERT INTO crm_dup_pairs
+                SELECT x.id, y.id, 'name', 100 * similarity(x.name_normalized, y.name_normalized)
+                  FROM res_partner x
+                  JOIN res_partner y ON y.name_normalized %% x.name_normalized AND y.id > x.id
+                 WHERE x.name_normalized IS NOT NULL AND x.active = %s AND y.active = %s
+                   AND x.type = 'contact' AND y.type = 'contact'
+                   AND x.commercial_partner_id <> y.commercial_partner_id
+                """,
+                (True, True),
+            )
+        else:
+            _logger.warning("pg_trgm is not available: duplicate scan compares exact normalized names only")
+            cr.execute(
+                """
+                INSERT INTO crm_dup_pairs
+                SELECT x.id, y.id, 'name', 100
+                  FROM res_partner x
+                  JOIN res_partner y ON y.name_normalized = x.name_normalized AND y.id > x.id
+                 WHERE x.name_normalized IS NOT NULL AND x.active AND y.active
+                   AND x.type = 'contact' AND y.type = 'contact'
+                   AND x.commercial_partner_id <> y.commercial_partner_id
+                """
+            )
+        # One row per pair: best signal plus a bonus per extra signal; keep the older contact.
+        now = fields.Datetime.now()
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_duplicate_candidate
+                       (partner_a_id, partner_b_id, partner_b_name, score, reasons, state, company_id,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT g.a, g.b, pb.name, LEAST(100, g.best + 5 * (g.n - 1)), g.reasons, 'new', pa.company_id,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (SELECT a, b, MAX(score) AS best, COUNT(DISTINCT reason) AS n,
+                               STRING_AGG(DISTINCT reason, ', ') AS reasons
+                          FROM crm_dup_pairs GROUP BY a, b) g
+                  JOIN res_partner pa ON pa.id = g.a
+                  JOIN res_partner pb ON pb.id = g.b
+                 WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_candidate c
+                                    WHERE c.partner_a_id = g.a AND c.partner_b_id = g.b)
+                """,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        created = cr.rowcount
+        cr.execute("DROP TABLE crm_dup_pairs")
+        self.invalidate_model()
+        _logger.info("duplicate scan: %s new candidate pairs", created)
+        return created
+
+    @api.model
+    def _cron_scan(self):
+        self.action_scan()
+
+    @api.model
+    def action_scan_and_open(self):
+        count = self.action_scan()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_duplicate_candidate")
+        action["context"] = {"search_default_to_review": 1}
+        action["help"] = (
+            _("<p>The scan found no new possible duplicates.</p>") if not count else action.get("help")
+        )
+        return action
+
+    def _mark_reviewed(self, state):
+        self.write({"state": state, "reviewed_by_id": self.env.uid, "reviewed_date": fields.Datetime.now()})
+
+    def action_merge(self):
+        """Merge partner_b into partner_a through Odoo's own partner merge: every linked record moves."""
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        for candidate in self:
+            if candidate.state != "new":
+                raise UserError(_("This pair was already reviewed."))
+            keep, duplicate = candidate.partner_a_id, candidate.partner_b_id
+            if not duplicate:
+                raise UserError(_("The duplicate contact no longer exists."))
+            # Other pending pairs naming the contact that disappears would point at nothing.
+            others = self.search(
+                [
+                    ("id", "!=", candidate.id),
+                    "|",
+                    ("partner_a_id", "=", duplicate.id),
+                    ("partner_b_id", "=", duplicate.id),
+                ]
+            )
+            others.unlink()
+            candidate.write({"partner_b_id": False, "partner_b_name": duplicate.display_name})
+            wizard._merge((keep | duplicate).ids, dst_partner=keep)
+            keep.message_post(
+                body=_(
+                    "Merged duplicate contact %(name)s (id %(id)s) into this one.",
+                    name=duplicate.display_name,
+                    id=duplicate.id,
+                )
+            )
+            candidate._mark_reviewed("merged")
+        return True
+
+    def action_dismiss(self):
+        """Not a duplicate: remembered, later scans skip the pair."""
+        self.filtered(lambda c: c.state == "new")._mark_reviewed("dismissed")
+        return True
+
+    def action_reset(self):
+        self.filtered(lambda c: c.state == "dismissed").write({"state": "new"})
+        return True

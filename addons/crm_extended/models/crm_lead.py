@@ -1,0 +1,68 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .res_partner import RFM_SEGMENTS
+
+
+class CrmSegmentMirrorMixin(models.AbstractModel):
+    """Copies the customer's segments onto documents so they can be filtered and grouped by."""
+
+    _name = "crm.segment.mirror.mixin"
+    _description = "Customer segments on documents"
+
+    customer_rfm_segment = fields.Selection(
+        RFM_SEGMENTS, "Customer RFM Segment", compute="_compute_customer_segments", store=True, index=True
+    )
+    customer_churn_risk = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        "Customer Churn Risk",
+        compute="_compute_customer_segments",
+        store=True,
+    )
+    customer_segment_ids = fields.Many2many(
+        "crm.customer.segment",
+        string="Customer Segments",
+        compute="_compute_customer_segment_ids",
+        search="_search_customer_segment_ids",
+    )
+
+    @api.depends(
+        "partner_id.commercial_partner_id.rfm_segment", "partner_id.commercial_partner_id.churn_risk"
+    )
+    def _compute_customer_segments(self):
+        for record in self:
+            partner = record.partner_id.commercial_partner_id
+            record.customer_rfm_segment = partner.rfm_segment
+            record.customer_churn_risk = partner.churn_risk
+
+    @api.depends("partner_id.commercial_partner_id.segment_ids")
+    def _compute_customer_segment_ids(self):
+        for record in self:
+            record.customer_segment_ids = record.partner_id.commercial_partner_id.segment_ids
+
+    def _search_customer_segment_ids(self, operator, value):
+        return [("partner_id.commercial_partner_id.segment_ids", operator, value)]
+
+    @api.model
+    def _sync_customer_segments(self):
+        """After a set-based RFM run: copy changed values with one UPDATE."""
+        self.flush_model(["partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s d
+                   SET customer_rfm_segment = cp.rfm_segment, customer_churn_risk = cp.churn_risk
+                  FROM res_partner p JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE d.partner_id = p.id
+                   AND (d.customer_rfm_segment, d.customer_churn_risk)
+                       IS DISTINCT FROM (cp.rfm_segment, cp.churn_risk)
+                """,
+                table=SQL.identifier(self._table),
+            )
+        )
+        self.invalidate_model(["customer_rfm_segment", "customer_churn_risk"])
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.segment.mirror.mixin"]

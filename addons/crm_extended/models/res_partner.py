@@ -1,0 +1,508 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from .crm_name_normalize import normalize_name, normalize_vat
+
+_logger = logging.getLogger(__name__)
+
+RFM_SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential Loyalist"),
+    ("new_customer", "New Customer"),
+    ("promising", "Promising"),
+    ("need_attention", "Need Attention"),
+    ("about_to_sleep", "About to Sleep"),
+    ("at_risk", "At Risk"),
+    ("cannot_lose", "Cannot Lose Them"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+
+# The usual R x FM grid (FM = rounded mean of F and M), read as "R score, FM score": see readme.
+RFM_SEGMENT_CASE = SQL(
+    """CASE
+        WHEN r <= 2 AND fm = 5 THEN 'cannot_lose'
+        WHEN r <= 2 AND fm >= 3 THEN 'at_risk'
+        WHEN r = 1 AND fm = 1 THEN 'lost'
+        WHEN r <= 2 THEN 'hibernating'
+        WHEN r = 3 AND fm <= 2 THEN 'about_to_sleep'
+        WHEN r = 3 AND fm = 3 THEN 'need_attention'
+        WHEN r <= 4 AND fm >= 4 THEN 'loyal'
+        WHEN r = 4 AND fm = 1 THEN 'promising'
+        WHEN r = 5 AND fm = 1 THEN 'new_customer'
+        WHEN fm <= 3 THEN 'potential_loyalist'
+        ELSE 'champions'
+    END"""
+)
+
+COMPLETENESS_FIELDS = [
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("mobile", "Mobile"),
+    ("street", "Street"),
+    ("city", "City"),
+    ("zip", "ZIP"),
+    ("country_id", "Country"),
+    ("vat", "Tax ID"),
+    ("user_id", "Salesperson"),
+    ("website", "Website"),
+    ("industry_id", "Industry"),
+]
+DEFAULT_COMPLETENESS_WEIGHTS = {
+    "email": 20,
+    "phone": 15,
+    "street": 10,
+    "city": 10,
+    "country_id": 10,
+    "vat": 15,
+    "user_id": 20,
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Customer 360, kept on the commercial partner in the company currency by
+    # _refresh_customer_360(), which runs set-based on order/invoice events and nightly.
+    customer_since = fields.Date(readonly=True, copy=False, help="Date of the first confirmed order.")
+    last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
+    order_count = fields.Integer("Confirmed Orders", readonly=True, copy=False)
+    lifetime_value = fields.Monetary(
+        readonly=True,
+        copy=False,
+        currency_field="crm_currency_id",
+        help="Posted customer invoices minus posted credit notes, untaxed, in the company currency.",
+    )
+    average_order_value = fields.Monetary(readonly=True, copy=False, currency_field="crm_currency_id")
+    open_quotation_count = fields.Integer("Open Quotations", readonly=True, copy=False)
+    amount_due = fields.Monetary(
+        compute="_compute_amount_due", currency_field="crm_currency_id", help="Open receivable, all invoices."
+    )
+    amount_overdue = fields.Monetary(
+        compute="_compute_amount_due",
+        currency_field="crm_currency_id",
+        help="Open receivable past its due date.",
+    )
+    crm_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_crm_currency_id", string="360 Currency", compute_sudo=True
+    )
+
+    # RFM and churn, written by action_recompute_rfm() for every customer at once.
+    rfm_recency = fields.Integer("Recency", readonly=True, copy=False, aggregator="avg")
+    rfm_frequency = fields.Integer("Frequency", readonly=True, copy=False, aggregator="avg")
+    rfm_monetary = fields.Integer("Monetary", readonly=True, copy=False, aggregator="avg")
+    rfm_score = fields.Char("RFM Score", readonly=True, copy=False)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM Segment", readonly=True, copy=False, index=True)
+    rfm_segment_date = fields.Date("RFM Segment Since", readonly=True, copy=False)
+    rfm_history_ids = fields.One2many("crm.rfm.history", "partner_id", "RFM History", readonly=True)
+    churn_risk = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Days since the last order compared with the customer's own usual interval between orders.",
+    )
+
+    # Rule-based segments (membership stored by crm.customer.segment.action_refresh).
+    segment_ids = fields.Many2many(
+        "crm.customer.segment",
+        "crm_customer_segment_partner_rel",
+        "partner_id",
+        "segment_id",
+        string="Segments",
+        readonly=True,
+        copy=False,
+    )
+
+    # Data quality and duplicate detection.
+    data_completeness = fields.Integer(
+        compute="_compute_data_completeness", store=True, aggregator="avg", help="0-100, weighted."
+    )
+    name_normalized = fields.Char(compute="_compute_normalized", store=True)
+    vat_normalized = fields.Char(compute="_compute_normalized", store=True, index="btree_not_null")
+    phone_e164 = fields.Char(
+        "Phone (E.164)", compute="_compute_normalized", store=True, index="btree_not_null"
+    )
+
+    def init(self):
+        super().init()
+        # Fuzzy name matching for the duplicate scan: pg_trgm is a trusted extension (PG >= 13),
+        # so the database owner may create it; without it the scan falls back to exact names.
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except Exception:  # noqa: BLE001
+            _logger.warning("Could not create the pg_trgm extension: fuzzy duplicate detection is off.")
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cr.fetchone():
+            cr.execute(
+                "CREATE INDEX IF NOT EXISTS res_partner_name_normalized_trgm_idx"
+                " ON res_partner USING gin (name_normalized gin_trgm_ops)"
+            )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    def _compute_crm_currency_id(self):
+        for partner in self:
+            partner.crm_currency_id = (partner.company_id or self.env.company).currency_id
+
+    def _compute_amount_due(self):
+        commercial = self.commercial_partner_id
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "child_of", commercial.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            ["partner_id", "date_maturity:day"],
+            ["amount_residual:sum"],
+        )
+        today = fields.Date.context_today(self)
+        due, overdue = defaultdict(float), defaultdict(float)
+        for partner, maturity, residual in groups:
+            key = partner.commercial_partner_id.id
+            due[key] += residual
+            if maturity and maturity < today:
+                overdue[key] += residual
+        for partner in self:
+            key = partner.commercial_partner_id.id
+            partner.amount_due = due[key]
+            partner.amount_overdue = overdue[key]
+
+    @api.depends(*[f for f, _label in COMPLETENESS_FIELDS])
+    def _compute_data_completeness(self):
+        weights = self.env["crm.completeness.weight"].sudo()._get_weights()
+        total = sum(weights.values())
+        for partner in self:
+            if not total:
+                partner.data_completeness = 100
+                continue
+            got = sum(w for fname, w in weights.items() if partner[fname])
+            partner.data_completeness = round(100 * got / total)
+
+    @api.depends("name", "vat", "phone", "mobile", "country_id")
+    def _compute_normalized(self):
+        for partner in self:
+            partner.name_normalized = normalize_name(partner.name) or False
+            partner.vat_normalized = normalize_vat(partner.vat)
+            number = partner.phone or partner.mobile
+            partner.phone_e164 = (
+                number
+                and partner._phone_format(
+                    number=number, country=partner.country_id or self.env.company.country_id
+                )
+                or False
+            )
+
+    # ------------------------------------------------------------------
+    # Customer 360
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _refresh_customer_360(self, partner_ids=None):
+        """Recompute the stored 360 figures of the given commercial partners (all when None).
+
+        A few grouped SQL statements whatever the number of partners, with amounts in each
+        document's company currency converted to the partner's company currency.
+        """
+        self.env["sale.order"].flush_model()
+        self.env["account.move"].flush_model()
+        self.flush_model(["commercial_partner_id", "company_id"])
+        where = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       MIN(so.date_order) FILTER (WHERE so.state = 'sale'),
+                       MAX(so.date_order) FILTER (WHERE so.state = 'sale'),
+                       COUNT(so.id) FILTER (WHERE so.state = 'sale'),
+                       COUNT(so.id) FILTER (WHERE so.state IN ('draft', 'sent'))
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE %s
+              GROUP BY p.commercial_partner_id
+                """,
+                where,
+            )
+        )
+        orders = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, c.currency_id, SUM(m.amount_untaxed_signed)
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.partner_id
+                  JOIN res_company c ON c.id = m.company_id
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s
+              GROUP BY p.commercial_partner_id, c.currency_id
+                """,
+                where,
+            )
+        )
+        invoiced = defaultdict(list)
+        for pid, currency_id, amount in self.env.cr.fetchall():
+            invoiced[pid].append((currency_id, amount))
+        targets = set(orders) | set(invoiced)
+        if partner_ids is not None:
+            targets |= set(partner_ids)
+        else:
+            self.env.cr.execute("SELECT id FROM res_partner WHERE order_count > 0 OR lifetime_value <> 0")
+            targets |= {r[0] for r in self.env.cr.fetchall()}
+        if not targets:
+            return
+        partners = self.browse(list(targets)).with_context(active_test=False)
+        partners.fetch(["company_id"])
+        today = fields.Date.context_today(self)
+        currencies = {}
+        rows = []
+        for partner in partners:
+            company = partner.company_id or self.env.company
+            first, last, count, quotes = orders.get(partner.id, (None, None, 0, 0))
+            ltv = 0.0
+            for currency_id, amount in invoiced.get(partner.id, ()):
+                if currency_id == company.currency_id.id:
+                    ltv += amount
+                else:
+                    currency = currencies.setdefault(
+                        currency_id, self.env["res.currency"].browse(currency_id)
+                    )
+                    ltv += currency._convert(amount, company.currency_id, company, today)
+            rows.append(
+                (
+                    partner.id,
+                    first and first.date(),
+                    last and last.date(),
+                    count,
+                    quotes,
+                    ltv,
+                    ltv / count if count else 0.0,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET customer_since = v.since, last_order_date = v.last, order_count = v.cnt,
+                       open_quotation_count = v.quotes, lifetime_value = v.ltv, average_order_value = v.aov
+                  FROM (SELECT * FROM unnest(%s::int[], %s::date[], %s::date[], %s::int[], %s::int[],
+                                             %s::numeric[], %s::numeric[])
+                          AS t(id, since, last, cnt, quotes, ltv, aov)) v
+                 WHERE p.id = v.id
+                """,
+                *[list(col) for col in zip(*rows, strict=True)],
+            )
+        )
+        self.invalidate_model(
+            [
+                "customer_since",
+                "last_order_date",
+                "order_count",
+                "open_quotation_count",
+                "lifetime_value",
+                "average_order_value",
+            ]
+        )
+
+    @api.model
+    def _cron_refresh_customer_360(self):
+        self._refresh_customer_360()
+
+    # ------------------------------------------------------------------
+    # RFM and churn
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _rfm_window_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("crm_extended.rfm_window_days", "365")
+        try:
+            return max(1, int(value))
+        except ValueError:
+            return 365
+
+    @api.model
+    def action_recompute_rfm(self):
+        """Score every customer: quintiles among those with a confirmed order in the window.
+
+        Scores come from cume_dist() so equal values always get equal scores; customers with
+        confirmed orders only before the window are 'lost'. Segment changes go to the history.
+        """
+        self.env["sale.order"].flush_model()
+        self.flush_model()
+        window = self._rfm_window_days()
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE crm_rfm_new ON COMMIT DROP AS
+                WITH stats AS (
+                    SELECT p.commercial_partner_id AS pid,
+                           MAX(so.date_order) AS last_date,
+                           MIN(so.date_order) AS first_date,
+                           COUNT(*) AS n_all,
+                           COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS freq,
+                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                               FILTER (WHERE so.date_order >= %(start)s) AS monetary
+                      FROM sale_order so
+                      JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale'
+                  GROUP BY p.commercial_partner_id
+                ), scored AS (
+                    SELECT pid, last_date, first_date, n_all,
+                           CEIL(5 * CUME_DIST() OVER (ORDER BY last_date))::int AS r,
+                           CEIL(5 * CUME_DIST() OVER (ORDER BY freq))::int AS f,
+                           CEIL(5 * CUME_DIST() OVER (ORDER BY monetary))::int AS m
+                      FROM stats WHERE freq > 0
+                ), segmented AS (
+                    SELECT *, %(case)s AS segment
+                      FROM (SELECT *, ROUND((f + m) / 2.0)::int AS fm FROM scored) s
+                )
+                SELECT st.pid,
+                       sg.r, sg.f, sg.m,
+                       CASE WHEN sg.pid IS NULL THEN NULL ELSE CONCAT(sg.r, sg.f, sg.m) END AS score,
+                       COALESCE(sg.segment, 'lost') AS segment,
+                       CASE
+                         WHEN %(now)s::timestamp - st.last_date
+                              <= 1.5 * COALESCE((st.last_date - st.first_date) / NULLIF(st.n_all - 1, 0),
+                                                %(default_interval)s * INTERVAL '1 day') THEN 'low'
+                         WHEN %(now)s::timestamp - st.last_date
+                              <= 3 * COALESCE((st.last_date - st.first_date) / NULLIF(st.n_all - 1, 0),
+                                              %(default_interval)s * INTERVAL '1 day') THEN 'medium'
+                         ELSE 'high'
+                       END AS churn
+                  FROM stats st
+                  LEFT JOIN segmented sg ON sg.pid = st.pid
+                """,
+                start=now - timedelta(days=window),
+                case=RFM_SEGMENT_CASE,
+                now=now,
+                default_interval=self._churn_default_interval(),
+            )
+        )
+        cr.execute("CREATE INDEX ON crm_rfm_new (pid)")
+        cr.execute("ANALYZE crm_rfm_new")
+        # History of segment changes, then the new values, then customers who left the scoring.
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_rfm_history (partner_id, date, old_segment, new_segment, rfm_score,
+                                             create_uid, create_date, write_uid, write_date)
+                SELECT p.id, %(today)s, p.rfm_segment, n.segment, n.score, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_rfm_new n JOIN res_partner p ON p.id = n.pid
+                 WHERE p.rfm_segment IS DISTINCT FROM n.segment
+                """,
+                today=today,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET rfm_recency = n.r, rfm_frequency = n.f, rfm_monetary = n.m, rfm_score = n.score,
+                       rfm_segment_date = CASE WHEN p.rfm_segment IS DISTINCT FROM n.segment
+                                               THEN %(today)s ELSE p.rfm_segment_date END,
+                       rfm_segment = n.segment, churn_risk = n.churn
+                  FROM crm_rfm_new n
+                 WHERE p.id = n.pid
+                   AND (p.rfm_score, p.rfm_segment, p.churn_risk) IS DISTINCT FROM (n.score, n.segment, n.churn)
+                """,
+                today=today,
+            )
+        )
+        cr.execute(
+            """
+            UPDATE res_partner p
+               SET rfm_recency = NULL, rfm_frequency = NULL, rfm_monetary = NULL, rfm_score = NULL,
+                   rfm_segment = NULL, rfm_segment_date = NULL, churn_risk = NULL
+             WHERE p.rfm_segment IS NOT NULL AND NOT EXISTS (SELECT 1 FROM crm_rfm_new n WHERE n.pid = p.id)
+            """
+        )
+        cr.execute("DROP TABLE crm_rfm_new")
+        self.invalidate_model()
+        self.env["crm.rfm.history"].invalidate_model()
+        self.env["crm.lead"]._sync_customer_segments()
+        self.env["sale.order"]._sync_customer_segments()
+        return True
+
+    @api.model
+    def _churn_default_interval(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("crm_extended.churn_default_interval_days", "90")
+        )
+        try:
+            return max(1, int(value))
+        except ValueError:
+            return 90
+
+    @api.model
+    def _cron_recompute_rfm(self):
+        self.action_recompute_rfm()
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+
+    def _crm_360_domain_partners(self):
+        self.ensure_one()
+        return [("partner_id", "child_of", self.commercial_partner_id.id)]
+
+    def action_view_360_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [*self._crm_360_domain_partners(), ("state", "=", "sale")]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_360_quotations(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
+        action["domain"] = [*self._crm_360_domain_partners(), ("state", "in", ("draft", "sent"))]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_360_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [
+            *self._crm_360_domain_partners(),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+        ]
+        action["context"] = {"default_move_type": "out_invoice", "default_partner_id": self.id}
+        return action
+
+    def action_view_360_due(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [
+            *self._crm_360_domain_partners(),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        action["context"] = {"default_move_type": "out_invoice"}
+        action["name"] = _("Open Invoices")
+        return action
+
+    def action_view_rfm_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("RFM History"),
+            "res_model": "crm.rfm.history",
+            "view_mode": "list",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }
