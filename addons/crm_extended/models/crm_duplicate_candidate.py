@@ -190,13 +190,14 @@ class CrmDuplicateCandidate(models.Model):
                 ]
             )
             others.unlink()
-            candidate.write({"partner_b_id": False, "partner_b_name": duplicate.display_name})
+            name, duplicate_id = duplicate.display_name, duplicate.id
+            candidate.write({"partner_b_id": False, "partner_b_name": name})
             wizard._merge((keep | duplicate).ids, dst_partner=keep)
             keep.message_post(
                 body=_(
                     "Merged duplicate contact %(name)s (id %(id)s) into this one.",
-                    name=duplicate.display_name,
-                    id=duplicate.id,
+                    name=name,
+                    id=duplicate_id,
                 )
             )
             candidate._mark_reviewed("merged")

@@ -1,1 +1,9 @@
-from . import test_install, test_ui_menu
+from . import (
+    test_customer_360,
+    test_data_quality,
+    test_duplicates,
+    test_install,
+    test_rfm,
+    test_segments,
+    test_ui_menu,
+)

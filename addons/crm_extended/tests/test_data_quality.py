@@ -1,0 +1,43 @@
+from odoo.tests import tagged
+
+from .common import CrmExtendedCase
+
+
+@tagged("post_install", "-at_install")
+class TestDataQuality(CrmExtendedCase):
+    def test_completeness_weighted(self):
+        weights = self.env["crm.completeness.weight"]._get_weights()
+        total = sum(weights.values())
+        partner = self.make_customer("Sparse", email="a@example.com")
+        self.assertEqual(partner.data_completeness, round(100 * weights["email"] / total))
+        partner.write(
+            {
+                "phone": "+20 2 1234 5678",
+                "street": "1 Main St",
+                "city": "Cairo",
+                "country_id": self.env.ref("base.eg").id,
+                "vat": "EG123",
+                "user_id": self.env.user.id,
+            }
+        )
+        self.assertEqual(partner.data_completeness, 100)
+        incomplete = self.env["res.partner"].search(
+            [("data_completeness", "<", 100), ("id", "=", partner.id)]
+        )
+        self.assertFalse(incomplete)
+
+    def test_changing_weights_recomputes(self):
+        partner = self.make_customer("Only email", email="b@example.com")
+        Weight = self.env["crm.completeness.weight"]
+        Weight.search([]).unlink()
+        Weight.create({"field_name": "email", "weight": 1})
+        self.assertEqual(partner.data_completeness, 100)
+        Weight.create({"field_name": "vat", "weight": 3})
+        self.assertEqual(partner.data_completeness, 25)
+
+    def test_completeness_by_salesperson(self):
+        self.make_customer("Mine", email="m@example.com", user_id=self.env.user.id)
+        groups = self.env["res.partner"]._read_group(
+            [("user_id", "=", self.env.user.id)], ["user_id"], ["data_completeness:avg"]
+        )
+        self.assertTrue(groups and 0 < groups[0][1] <= 100)
