@@ -59,6 +59,14 @@ class CrmDuplicateCandidate(models.Model):
             return 0.6
 
     @api.model
+    def _max_block(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("crm_extended.duplicate_max_block", "300")
+        try:
+            return max(2, int(value))
+        except ValueError:
+            return 300
+
+    @api.model
     def _has_trigram(self):
         self.env.cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         return bool(self.env.cr.fetchone())
@@ -99,20 +107,54 @@ class CrmDuplicateCandidate(models.Model):
             )
         if self._has_trigram():
             threshold = self._name_threshold()
-            cr.execute(SQL("SET LOCAL pg_trgm.similarity_threshold = %s", threshold))
-            # Plain parameters here: psycopg2 turns "%%" into pg_trgm's similarity operator "%".
+            # Blocking: only names sharing their first or their last word are compared, which keeps
+            # the self-join near linear; similarity() is pg_trgm's trigram similarity.
+            cr.execute(
+                """
+                CREATE TEMP TABLE crm_dup_names ON COMMIT DROP AS
+                SELECT id, commercial_partner_id AS cp, name_normalized AS nn,
+                       split_part(name_normalized, ' ', 1) AS w1,
+                       regexp_replace(name_normalized, '^.* ', '') AS w2
+                  FROM res_partner
+                 WHERE active AND type = 'contact' AND name_normalized IS NOT NULL
+                """
+            )
+            cr.execute(
+                """
+                CREATE TEMP TABLE crm_dup_blocks ON COMMIT DROP AS
+                SELECT id, cp, nn, w1 AS k, COUNT(*) OVER (PARTITION BY w1) AS size FROM crm_dup_names
+                 UNION ALL
+                SELECT id, cp, nn, '~' || w2, COUNT(*) OVER (PARTITION BY w2) FROM crm_dup_names
+                """
+            )
+            cr.execute(SQL("DELETE FROM crm_dup_blocks WHERE size = 1 OR size > %s", self._max_block()))
+            cr.execute("ANALYZE crm_dup_blocks")
+            # Same name once normalized: always a candidate, whatever the block sizes.
             cr.execute(
                 """
                 INSERT INTO crm_dup_pairs
-                SELECT x.id, y.id, 'name', 100 * similarity(x.name_normalized, y.name_normalized)
-                  FROM res_partner x
-                  JOIN res_partner y ON y.name_normalized %% x.name_normalized AND y.id > x.id
-                 WHERE x.name_normalized IS NOT NULL AND x.active = %s AND y.active = %s
-                   AND x.type = 'contact' AND y.type = 'contact'
-                   AND x.commercial_partner_id <> y.commercial_partner_id
-                """,
-                (True, True),
+                SELECT x.id, y.id, 'name', 100
+                  FROM crm_dup_names x
+                  JOIN crm_dup_names y ON y.nn = x.nn AND y.id > x.id AND y.cp <> x.cp
+                """
             )
+            # Blocking: names sharing their first or their last word are compared with pg_trgm's
+            # similarity(); words shared by too many names (a block larger than the cap) say too
+            # little and would make the comparison quadratic, so those blocks are skipped.
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO crm_dup_pairs
+                    SELECT DISTINCT x.id, y.id, 'name', 100 * similarity(x.nn, y.nn)
+                      FROM crm_dup_blocks x
+                      JOIN crm_dup_blocks y ON y.k = x.k AND y.id > x.id AND y.cp <> x.cp
+                     WHERE x.nn <> y.nn AND similarity(x.nn, y.nn) >= %s
+                    """,
+                    threshold,
+                )
+            )
+            cr.execute("DROP TABLE crm_dup_blocks")
+            cr.execute("DROP TABLE crm_dup_names")
         else:
             _logger.warning("pg_trgm is not available: duplicate scan compares exact normalized names only")
             cr.execute(

@@ -43,6 +43,10 @@ class CrmSegmentMirrorMixin(models.AbstractModel):
     def _search_customer_segment_ids(self, operator, value):
         return [("partner_id.commercial_partner_id.segment_ids", operator, value)]
 
+    def _segment_sync_scope(self):
+        """Which documents follow their customer's segment as it changes (SQL on alias d)."""
+        return SQL("TRUE")
+
     @api.model
     def _sync_customer_segments(self):
         """After a set-based RFM run: copy changed values with one UPDATE."""
@@ -56,8 +60,10 @@ class CrmSegmentMirrorMixin(models.AbstractModel):
                  WHERE d.partner_id = p.id
                    AND (d.customer_rfm_segment, d.customer_churn_risk)
                        IS DISTINCT FROM (cp.rfm_segment, cp.churn_risk)
+                   AND %(scope)s
                 """,
                 table=SQL.identifier(self._table),
+                scope=self._segment_sync_scope(),
             )
         )
         self.invalidate_model(["customer_rfm_segment", "customer_churn_risk"])

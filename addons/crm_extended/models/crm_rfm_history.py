@@ -10,8 +10,8 @@ class CrmRfmHistory(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True, readonly=True)
-    date = fields.Date(required=True, readonly=True, index=True)
+    date = fields.Date(required=True, readonly=True)
     old_segment = fields.Selection(RFM_SEGMENTS, "From", readonly=True)
-    new_segment = fields.Selection(RFM_SEGMENTS, "To", readonly=True, index=True)
+    new_segment = fields.Selection(RFM_SEGMENTS, "To", readonly=True)
     rfm_score = fields.Char("Score", readonly=True)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")

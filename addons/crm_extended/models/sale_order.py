@@ -1,9 +1,27 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "crm.segment.mirror.mixin"]
+
+    # Quotations follow the customer's segment; a confirmed order keeps the segment the customer
+    # had when it was confirmed, so that sales can be analysed by segment at the time of buying
+    # and a nightly RFM run does not rewrite millions of historical orders.
+    customer_rfm_segment = fields.Selection(
+        help="The customer's RFM segment: current on quotations, at confirmation on orders."
+    )
+
+    def _segment_sync_scope(self):
+        return SQL("d.state IN ('draft', 'sent')")
+
+    def _action_confirm(self):
+        for order in self:
+            partner = order.partner_id.commercial_partner_id
+            order.customer_rfm_segment = partner.rfm_segment
+            order.customer_churn_risk = partner.churn_risk
+        return super()._action_confirm()
 
     def _crm_360_partners(self):
         return set(self.partner_id.commercial_partner_id.ids)

@@ -139,13 +139,23 @@ class TestRfm(CrmExtendedCase):
     def test_segments_copied_to_leads_and_orders(self):
         customer = self.make_customer("Lead customer")
         order = self.make_order(customer, days_ago=1)
+        quotation = self.make_order(customer, confirm=False)
         lead = self.env["crm.lead"].create(
             {"name": "Upsell", "partner_id": customer.id, "type": "opportunity"}
         )
         self.env["res.partner"].action_recompute_rfm()
         self.assertTrue(customer.rfm_segment)
-        self.assertEqual(order.customer_rfm_segment, customer.rfm_segment)
+        self.assertEqual(quotation.customer_rfm_segment, customer.rfm_segment)
         self.assertEqual(lead.customer_rfm_segment, customer.rfm_segment)
         self.assertEqual(lead.customer_churn_risk, customer.churn_risk)
+        self.assertFalse(
+            order.customer_rfm_segment, "a confirmed order keeps the segment it was confirmed with"
+        )
         found = self.env["sale.order"].search([("customer_rfm_segment", "=", customer.rfm_segment)])
-        self.assertIn(order, found)
+        self.assertIn(quotation, found)
+        segment_when_confirmed = customer.rfm_segment
+        quotation.action_confirm()
+        self.env.cr.execute("UPDATE res_partner SET rfm_segment = 'lost' WHERE id = %s", (customer.id,))
+        self.env["res.partner"].invalidate_model(["rfm_segment"])
+        self.env["sale.order"]._sync_customer_segments()
+        self.assertEqual(quotation.customer_rfm_segment, segment_when_confirmed)

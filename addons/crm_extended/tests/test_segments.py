@@ -12,7 +12,10 @@ class TestSegments(CrmExtendedCase):
         cls.saudi = cls.make_customer("Riyadh Buyer", country_id=cls.env.ref("base.sa").id)
         cls.egypt = cls.make_customer("Cairo Buyer", country_id=cls.env.ref("base.eg").id)
         cls.segment = cls.env["crm.customer.segment"].create(
-            {"name": "Saudi customers", "rule_domain": "[('country_id.code', '=', 'SA'), ('name', 'like', 'Buyer')]"}
+            {
+                "name": "Saudi customers",
+                "rule_domain": "[('country_id.code', '=', 'SA'), ('name', 'like', 'Buyer')]",
+            }
         )
 
     def test_refresh_stores_members(self):
