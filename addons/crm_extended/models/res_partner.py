@@ -361,9 +361,9 @@ class ResPartner(models.Model):
                     SELECT partner_id,
                            MAX(date_order) AS last_date,
                            MIN(date_order) AS first_date,
-                           COUNT(*) AS n_all,
-                           COUNT(*) FILTER (WHERE date_order >= %(start)s) AS freq,
-                           SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1))
+                           COUNT(*)::int AS n_all,
+                           (COUNT(*) FILTER (WHERE date_order >= %(start)s))::int AS freq,
+                           SUM(amount_untaxed::float8 / COALESCE(NULLIF(currency_rate, 0), 1)::float8)
                                FILTER (WHERE date_order >= %(start)s) AS monetary
                       FROM sale_order
                      WHERE state = 'sale'
