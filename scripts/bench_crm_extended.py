@@ -43,10 +43,11 @@ lo, hi = min(ids), max(ids)
 # Order counts follow a skewed distribution: a few customers buy a lot, most a little.
 cr.execute(
     """
-    INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id, currency_id,
+    INSERT INTO sale_order (name, partner_id, crm_commercial_partner_id, partner_invoice_id, partner_shipping_id,
+                            company_id, currency_id,
                             date_order, state, amount_untaxed, amount_total, amount_tax, currency_rate,
                             create_date, write_date)
-    SELECT 'B' || g, p, p, p, %(company)s, %(currency)s,
+    SELECT 'B' || g, p, p, p, p, %(company)s, %(currency)s,
            now() - random() ^ 2 * interval '700 days', 'sale', amount, amount, 0, 1, now(), now()
       FROM (SELECT g, %(lo)s + floor((%(hi)s - %(lo)s + 1) * random() ^ 1.6)::int AS p,
                    round((20 + random() ^ 3 * 5000)::numeric, 2) AS amount

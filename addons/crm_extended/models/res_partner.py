@@ -134,12 +134,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
-        # Lets the RFM recompute read confirmed orders from a narrow index instead of the table.
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS sale_order_crm_rfm_idx ON sale_order (partner_id, date_order)"
-            " INCLUDE (amount_untaxed, currency_rate) WHERE state = 'sale'"
-        )
+        res = super().init()
         # Fuzzy name matching for the duplicate scan: pg_trgm is a trusted extension (PG >= 13),
         # so the database owner may create it; without it the scan falls back to exact names.
         cr = self.env.cr
@@ -148,6 +143,7 @@ class ResPartner(models.Model):
                 cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         except Exception:  # noqa: BLE001
             _logger.warning("Could not create the pg_trgm extension: fuzzy duplicate detection is off.")
+        return res
 
     # ------------------------------------------------------------------
     # Computes
@@ -357,8 +353,8 @@ class ResPartner(models.Model):
             SQL(
                 """
                 CREATE TEMP TABLE crm_rfm_new ON COMMIT DROP AS
-                WITH by_partner AS (
-                    SELECT partner_id,
+                WITH stats AS (
+                    SELECT crm_commercial_partner_id AS pid,
                            MAX(date_order) AS last_date,
                            MIN(date_order) AS first_date,
                            COUNT(*)::int AS n_all,
@@ -366,18 +362,8 @@ class ResPartner(models.Model):
                            SUM(amount_untaxed::float8 / COALESCE(NULLIF(currency_rate, 0), 1)::float8)
                                FILTER (WHERE date_order >= %(start)s) AS monetary
                       FROM sale_order
-                     WHERE state = 'sale'
-                  GROUP BY partner_id
-                ), stats AS (
-                    SELECT p.commercial_partner_id AS pid,
-                           MAX(b.last_date) AS last_date,
-                           MIN(b.first_date) AS first_date,
-                           SUM(b.n_all) AS n_all,
-                           SUM(b.freq) AS freq,
-                           SUM(b.monetary) AS monetary
-                      FROM by_partner b
-                      JOIN res_partner p ON p.id = b.partner_id
-                  GROUP BY p.commercial_partner_id
+                     WHERE state = 'sale' AND crm_commercial_partner_id IS NOT NULL
+                  GROUP BY crm_commercial_partner_id
                 ), scored AS (
                     SELECT pid, last_date, first_date, n_all,
                            CEIL(5 * CUME_DIST() OVER (ORDER BY last_date))::int AS r,

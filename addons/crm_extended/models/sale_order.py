@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 
 class SaleOrder(models.Model):
@@ -12,6 +13,36 @@ class SaleOrder(models.Model):
     customer_rfm_segment = fields.Selection(
         help="The customer's RFM segment: current on quotations, at confirmation on orders."
     )
+
+    # The customer an order counts for in the 360 and RFM figures, stored so that both are one
+    # aggregate over sale_order instead of a join of every order with its contact.
+    crm_commercial_partner_id = fields.Many2one(
+        "res.partner",
+        "Commercial Customer",
+        related="partner_id.commercial_partner_id",
+        store=True,
+    )
+
+    def init(self):
+        res = super().init()
+        # The RFM recompute reads confirmed orders from this narrow index instead of the table.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS sale_order_crm_rfm_idx ON sale_order (crm_commercial_partner_id, date_order)"
+            " INCLUDE (amount_untaxed, currency_rate) WHERE state = 'sale'"
+        )
+        return res
+
+    def _auto_init(self):
+        # Fill the new column with one UPDATE on install instead of an ORM recompute per order.
+        if not column_exists(self.env.cr, "sale_order", "crm_commercial_partner_id"):
+            create_column(self.env.cr, "sale_order", "crm_commercial_partner_id", "int4")
+            self.env.cr.execute(
+                """
+                UPDATE sale_order so SET crm_commercial_partner_id = p.commercial_partner_id
+                  FROM res_partner p WHERE p.id = so.partner_id
+                """
+            )
+        return super()._auto_init()
 
     def _segment_sync_scope(self):
         return SQL("d.state IN ('draft', 'sent')")

@@ -23,8 +23,8 @@ registry.category("web_tour.tours").add("crm_suite_360_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=order_count]:contains('3')",
-            content: "Three confirmed orders",
+            trigger: "button[name=action_view_360_orders]",
+            content: "Confirmed orders, with a button to open them",
         },
         {
             trigger: ".o_field_widget[name=rfm_segment] .badge",
