@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from odoo import fields, sql_db
 from odoo.addons.crm_extended.models.crm_name_normalize import normalize_name
-from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 
 N_CUSTOMERS = int(os.environ["BENCH_CUSTOMERS"])
 N_ORDERS = int(os.environ["BENCH_ORDERS"])
@@ -79,29 +78,88 @@ cr.execute(
 print("segments:", ", ".join(f"{s}={n}" for s, n in cr.fetchall()))
 
 # ---------------------------------------------------------------- naive baseline on a sample
-segment_of = dict(RFM_SEGMENTS)
+# The same job done the naive way: per customer, ORM reads of his orders, the scores, segment
+# (same R x FM grid) and churn risk computed in Python, one write and one history row each.
+
+
+def naive_segment(r, fm):
+    if r <= 2:
+        if fm == 5:
+            return "cannot_lose"
+        if fm >= 3:
+            return "at_risk"
+        return "lost" if r == 1 and fm == 1 else "hibernating"
+    if r == 3 and fm <= 2:
+        return "about_to_sleep"
+    if r == 3 and fm == 3:
+        return "need_attention"
+    if r <= 4 and fm >= 4:
+        return "loyal"
+    if r == 4 and fm == 1:
+        return "promising"
+    if r == 5 and fm == 1:
+        return "new_customer"
+    return "potential_loyalist" if fm <= 3 else "champions"
+
+
 sample_ids = random.sample(ids, min(SAMPLE, len(ids)))
-start = fields.Datetime.now() - timedelta(days=365)
+# like the set-based first run, the sample starts unscored (rolled back afterwards)
+cr.execute(
+    "UPDATE res_partner SET rfm_recency = NULL, rfm_frequency = NULL, rfm_monetary = NULL,"
+    " rfm_score = NULL, rfm_segment = NULL, rfm_segment_date = NULL, churn_risk = NULL"
+    " WHERE id = ANY(%s)",
+    [sample_ids],
+)
+Partner.invalidate_model()
+now = fields.Datetime.now()
+start = now - timedelta(days=365)
+default_interval = timedelta(days=Partner._churn_default_interval())
 t = time.perf_counter()
-values = {}
+values, churn = {}, {}
 for partner in Partner.browse(sample_ids):
-    orders = env["sale.order"].search(
-        [("partner_id", "child_of", partner.id), ("state", "=", "sale"), ("date_order", ">=", start)]
-    )
-    if orders:
+    orders = env["sale.order"].search([("partner_id", "child_of", partner.id), ("state", "=", "sale")])
+    if not orders:
+        continue
+    dates = orders.mapped("date_order")
+    last, first = max(dates), min(dates)
+    interval = (last - first) / (len(orders) - 1) if len(orders) > 1 else default_interval
+    idle = now - last
+    churn[partner.id] = "low" if idle <= 1.5 * interval else "medium" if idle <= 3 * interval else "high"
+    recent = orders.filtered(lambda o: o.date_order >= start)
+    if recent:
         values[partner.id] = (
-            max(orders.mapped("date_order")),
-            len(orders),
-            sum(orders.mapped("amount_untaxed")),
+            max(recent.mapped("date_order")),
+            len(recent),
+            sum(o.amount_untaxed / (o.currency_rate or 1.0) for o in recent),
         )
 ranked = {}
 for k in range(3):
     ordered = sorted(values, key=lambda pid, k=k: values[pid][k])
     for rank, pid in enumerate(ordered, start=1):
         ranked.setdefault(pid, []).append(-(-5 * rank // len(ordered)))
-for partner in Partner.browse(list(ranked)):
-    r, f, m = ranked[partner.id]
-    partner.write({"rfm_recency": r, "rfm_frequency": f, "rfm_monetary": m, "rfm_score": f"{r}{f}{m}"})
+today = fields.Date.context_today(Partner)
+for partner in Partner.browse(list(churn)):
+    r, f, m = ranked.get(partner.id, (None, None, None))
+    segment = naive_segment(r, round((f + m) / 2.0 + 1e-9)) if r else "lost"
+    vals = {
+        "rfm_recency": r,
+        "rfm_frequency": f,
+        "rfm_monetary": m,
+        "rfm_score": f"{r}{f}{m}" if r else False,
+        "churn_risk": churn[partner.id],
+    }
+    if partner.rfm_segment != segment:
+        env["crm.rfm.history"].create(
+            {
+                "partner_id": partner.id,
+                "date": today,
+                "old_segment": partner.rfm_segment,
+                "new_segment": segment,
+                "rfm_score": vals["rfm_score"],
+            }
+        )
+        vals.update(rfm_segment=segment, rfm_segment_date=today)
+    partner.write(vals)
 env.flush_all()
 naive_sample = time.perf_counter() - t
 naive_total = naive_sample * len(ids) / len(sample_ids)
