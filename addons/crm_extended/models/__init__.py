@@ -11,6 +11,7 @@ from . import (
     crm_rfm_history,
     crm_ticket,
     crm_ticket_config,
+    mail_thread,
     res_config_settings,
     res_partner,
     res_partner_service,

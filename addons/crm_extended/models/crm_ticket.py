@@ -1,8 +1,9 @@
 import logging
 from collections import defaultdict
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.mail import email_split_and_format
 
 from .crm_ticket_sla_engine import WorkClock
 
@@ -484,7 +485,8 @@ class CrmTicket(models.Model):
     @api.model
     def _sla_recompute_open(self, now=None):
         now = now or fields.Datetime.now()
-        self.flush_model()
+        for model in ("crm.ticket", "crm.ticket.team", "crm.ticket.sla", "resource.calendar"):
+            self.env[model].flush_model()
         cr = self.env.cr
         cr.execute(
             """
@@ -549,7 +551,7 @@ class CrmTicket(models.Model):
              WHERE t.active AND NOT coalesce(t.is_closed, false)
                AND t.sla_status IN ('at_risk', 'breached')
                AND t.sla_escalation IS DISTINCT FROM t.sla_status
-               AND NOT (t.sla_status = 'at_risk' AND t.sla_escalation = 'breached')
+               AND NOT (t.sla_status = 'at_risk' AND coalesce(t.sla_escalation, '') = 'breached')
             """
         )
         rows = cr.fetchall()
@@ -585,7 +587,7 @@ class CrmTicket(models.Model):
             "UPDATE crm_ticket SET sla_escalation = sla_status WHERE id = ANY(%s)",
             [[r[0] for r in rows]],
         )
-        self.invalidate_model(["sla_escalation"])
+        self.invalidate_model(["sla_escalation", "activity_ids"])
         return len(rows)
 
     # ------------------------------------------------------------------ mail
@@ -600,7 +602,7 @@ class CrmTicket(models.Model):
         values.setdefault("channel", "email")
         partner_id = msg_dict.get("author_id")
         if not partner_id:
-            emails = tools.email_split_and_format(msg_dict.get("email_from") or msg_dict.get("from") or "")
+            emails = email_split_and_format(msg_dict.get("email_from") or msg_dict.get("from") or "")
             if emails:
                 try:
                     partner_id = self.env["res.partner"].find_or_create(emails[0]).id
