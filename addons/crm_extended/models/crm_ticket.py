@@ -23,6 +23,15 @@ CHANNELS = [
     ("social", "Social media"),
     ("walk_in", "Walk-in"),
 ]
+# the channel a ticket came in by -> the kind of interaction that answers it
+TICKET_TO_INTERACTION_CHANNEL = {
+    "phone": "call",
+    "email": "email",
+    "chat": "chat",
+    "web": "email",
+    "social": "social",
+    "walk_in": "visit",
+}
 SLA_STATUSES = [
     ("on_track", "On track"),
     ("at_risk", "At risk"),
@@ -464,7 +473,12 @@ class CrmTicket(models.Model):
         self.ensure_one()
         return self.env["crm.interaction"]._action_log(
             partner=self.partner_id,
-            extra={"default_ticket_id": self.id, "default_channel": self.channel},
+            extra={
+                "default_ticket_id": self.id,
+                "default_channel": TICKET_TO_INTERACTION_CHANNEL.get(self.channel, "call"),
+                "default_sale_order_id": self.sale_order_id.id,
+                "default_lead_id": self.lead_id.id,
+            },
         )
 
     def action_open_interactions(self):

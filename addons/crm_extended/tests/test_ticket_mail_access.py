@@ -177,6 +177,7 @@ class TestInteractions(TicketCase):
         action = ticket.action_log_interaction()
         self.assertEqual(action["res_model"], "crm.interaction")
         self.assertEqual(action["context"]["default_ticket_id"], ticket.id)
+        self.assertEqual(action["context"]["default_channel"], "call", "a phone ticket is answered by a call")
         contact = self.env["res.partner"].create({"name": "Contact", "parent_id": self.customer.id})
         self.env["crm.interaction"].create(
             [
