@@ -228,7 +228,7 @@ class CrmTicket(models.Model):
         for ticket in self:
             ticket.interaction_count = counts.get(ticket, 0)
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
