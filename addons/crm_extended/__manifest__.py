@@ -21,17 +21,22 @@
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
         "data/crm_extended_data.xml",
+        "data/crm_ticket_data.xml",
         "views/res_partner_views.xml",
         "views/crm_customer_segment_views.xml",
         "views/crm_duplicate_candidate_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_ticket_views.xml",
+        "views/crm_interaction_views.xml",
+        "views/crm_ticket_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/crm_ticket_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

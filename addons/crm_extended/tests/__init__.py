@@ -5,5 +5,8 @@ from . import (
     test_install,
     test_rfm,
     test_segments,
+    test_ticket_mail_access,
+    test_ticket_portal,
+    test_ticket_sla,
     test_ui_menu,
 )

@@ -1,0 +1,78 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+INTERACTION_CHANNELS = [
+    ("call", "Call"),
+    ("meeting", "Meeting"),
+    ("email", "Email"),
+    ("chat", "Chat"),
+    ("visit", "Visit"),
+    ("social", "Social message"),
+]
+OUTCOMES = [
+    ("positive", "Positive"),
+    ("neutral", "Neutral"),
+    ("negative", "Negative"),
+    ("no_answer", "No answer"),
+    ("follow_up", "Follow-up needed"),
+]
+
+
+class CrmInteraction(models.Model):
+    _name = "crm.interaction"
+    _description = "Customer Interaction"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Summary", required=True, default=lambda self: _("Interaction"))
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+    )
+    lead_id = fields.Many2one("crm.lead", index="btree_not_null", check_company=True)
+    ticket_id = fields.Many2one("crm.ticket", index="btree_not_null", check_company=True, ondelete="set null")
+    sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
+    channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="call", index=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, default="outbound"
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    duration = fields.Float(help="Duration in hours.", aggregator="sum")
+    outcome = fields.Selection(OUTCOMES, index=True)
+    user_id = fields.Many2one("res.users", string="Logged by", default=lambda self: self.env.user, index=True)
+    note = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(rec.duration < 0 for rec in self):
+            raise ValidationError(_("The duration of an interaction cannot be negative."))
+
+    @api.onchange("ticket_id")
+    def _onchange_ticket_id(self):
+        if self.ticket_id and not self.partner_id:
+            self.partner_id = self.ticket_id.partner_id
+
+    @api.onchange("lead_id")
+    def _onchange_lead_id(self):
+        if self.lead_id and not self.partner_id:
+            self.partner_id = self.lead_id.partner_id
+
+    @api.model
+    def _action_log(self, partner=None, extra=None):
+        """Quick 'log interaction' dialog prefilled from the calling record."""
+        context = {"default_partner_id": partner.id if partner else False}
+        context.update(extra or {})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Log an Interaction"),
+            "res_model": "crm.interaction",
+            "view_mode": "form",
+            "views": [(self.env.ref("crm_extended.crm_interaction_view_form_quick").id, "form")],
+            "target": "new",
+            "context": context,
+        }

@@ -1,0 +1,99 @@
+from odoo import fields, models, tools
+
+TIMELINE_KINDS = [
+    ("interaction", "Interaction"),
+    ("ticket", "Ticket"),
+    ("order", "Sales order"),
+    ("message", "Message"),
+]
+
+
+class CrmPartnerTimeline(models.Model):
+    """Everything that happened with a customer, in date order: logged interactions,
+    tickets, sales orders and the messages on the customer, his tickets, leads and orders.
+    A SQL view (UNION ALL), so filtering on one customer reads the indexes of each source."""
+
+    _name = "crm.partner.timeline"
+    _description = "Customer Timeline"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    date = fields.Datetime(readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    kind = fields.Selection(TIMELINE_KINDS, readonly=True)
+    name = fields.Char(readonly=True)
+    channel = fields.Char(readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True)
+    res_model = fields.Char(readonly=True)
+    res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE VIEW {self._table} AS (
+                SELECT i.id * 10 + 1 AS id, i.date, i.commercial_partner_id AS partner_id,
+                       'interaction'::varchar AS kind, i.name, i.channel::varchar AS channel,
+                       i.user_id, 'crm.interaction'::varchar AS res_model, i.id AS res_id,
+                       i.company_id
+                  FROM crm_interaction i
+                 UNION ALL
+                SELECT t.id * 10 + 2, t.create_date, t.commercial_partner_id, 'ticket',
+                       concat_ws(' ', t.number, t.name), t.channel, t.user_id, 'crm.ticket',
+                       t.id, t.company_id
+                  FROM crm_ticket t
+                 WHERE t.commercial_partner_id IS NOT NULL AND t.active
+                 UNION ALL
+                SELECT so.id * 10 + 3, so.date_order, so.crm_commercial_partner_id, 'order',
+                       so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
+                  FROM sale_order so
+                 WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
+                 UNION ALL
+                SELECT m.id * 10 + 4, m.date, p.commercial_partner_id, 'message',
+                       coalesce(nullif(m.subject, ''),
+                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
+                       m.message_type, NULL, m.model, m.res_id, NULL
+                  FROM mail_message m
+                  JOIN res_partner p ON m.model = 'res.partner' AND p.id = m.res_id
+                 WHERE m.message_type IN ('email', 'comment')
+                 UNION ALL
+                SELECT m.id * 10 + 5, m.date, t.commercial_partner_id, 'message',
+                       coalesce(nullif(m.subject, ''),
+                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
+                       m.message_type, NULL, m.model, m.res_id, t.company_id
+                  FROM mail_message m
+                  JOIN crm_ticket t ON m.model = 'crm.ticket' AND t.id = m.res_id
+                 WHERE m.message_type IN ('email', 'comment') AND t.commercial_partner_id IS NOT NULL
+                 UNION ALL
+                SELECT m.id * 10 + 6, m.date, p.commercial_partner_id, 'message',
+                       coalesce(nullif(m.subject, ''),
+                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
+                       m.message_type, NULL, m.model, m.res_id, l.company_id
+                  FROM mail_message m
+                  JOIN crm_lead l ON m.model = 'crm.lead' AND l.id = m.res_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE m.message_type IN ('email', 'comment')
+                 UNION ALL
+                SELECT m.id * 10 + 7, m.date, so.crm_commercial_partner_id, 'message',
+                       coalesce(nullif(m.subject, ''),
+                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
+                       m.message_type, NULL, m.model, m.res_id, so.company_id
+                  FROM mail_message m
+                  JOIN sale_order so ON m.model = 'sale.order' AND so.id = m.res_id
+                 WHERE m.message_type IN ('email', 'comment')
+                   AND so.crm_commercial_partner_id IS NOT NULL
+            )
+            """
+        )
+
+    def action_open_source(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

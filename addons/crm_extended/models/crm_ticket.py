@@ -1,0 +1,682 @@
+import logging
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.mail import email_split_and_format
+
+from .crm_ticket_sla_engine import WorkClock
+
+_logger = logging.getLogger(__name__)
+
+TICKET_PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Medium"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("chat", "Chat"),
+    ("web", "Website"),
+    ("social", "Social media"),
+    ("walk_in", "Walk-in"),
+]
+# the channel a ticket came in by -> the kind of interaction that answers it
+TICKET_TO_INTERACTION_CHANNEL = {
+    "phone": "call",
+    "email": "email",
+    "chat": "chat",
+    "web": "email",
+    "social": "social",
+    "walk_in": "visit",
+}
+SLA_STATUSES = [
+    ("on_track", "On track"),
+    ("at_risk", "At risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+    ("failed", "Failed"),
+]
+# share of the allowed (wall-clock) time after which an open ticket is "at risk"
+AT_RISK_RATIO = 0.75
+
+# The SLA status rules, in SQL, for open tickets that are not paused.  The Python
+# computation (_compute_sla_status) applies the same rules to records.
+SQL_OPEN_STATUS = """
+    CASE
+        WHEN t.sla_deadline < %(now)s
+          OR (t.first_response_deadline IS NOT NULL AND t.first_response_date IS NULL
+              AND t.first_response_deadline < %(now)s)
+          OR (t.first_response_deadline IS NOT NULL
+              AND t.first_response_date > t.first_response_deadline)
+            THEN 'breached'
+        WHEN t.create_date + (t.sla_deadline - t.create_date) * %(ratio)s <= %(now)s
+          OR (t.first_response_deadline IS NOT NULL AND t.first_response_date IS NULL
+              AND t.create_date + (t.first_response_deadline - t.create_date) * %(ratio)s
+                  <= %(now)s)
+            THEN 'at_risk'
+        ELSE 'on_track'
+    END
+"""
+
+
+class CrmTicket(models.Model):
+    _name = "crm.ticket"
+    _description = "Service Ticket"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+    ]
+    _order = "priority desc, id desc"
+    _rec_names_search = ["name", "number"]
+    _primary_email = "partner_email"
+    _mail_post_access = "read"
+
+    number = fields.Char(string="Ticket Number", readonly=True, copy=False, index="trigram", default="/")
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    description = fields.Html()
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+    )
+    partner_name = fields.Char(related="partner_id.name", string="Customer Name")
+    partner_email = fields.Char(
+        string="Email", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    partner_phone = fields.Char(
+        string="Phone", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    ticket_type_id = fields.Many2one("crm.ticket.type", string="Type", tracking=True)
+    priority = fields.Selection(TICKET_PRIORITIES, default="1", index=True, tracking=True)
+    team_id = fields.Many2one(
+        "crm.ticket.team",
+        string="Team",
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self._default_team(),
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assigned to",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+    )
+    stage_id = fields.Many2one(
+        "crm.ticket.stage",
+        string="Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_expand_stage",
+        default=lambda self: self._default_stage(),
+        ondelete="restrict",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    tag_ids = fields.Many2many("crm.tag", "crm_ticket_tag_rel", "ticket_id", "tag_id", "Tags")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
+    interaction_ids = fields.One2many("crm.interaction", "ticket_id", string="Interactions")
+    interaction_count = fields.Integer(compute="_compute_interaction_count")
+
+    # SLA
+    sla_id = fields.Many2one("crm.ticket.sla", string="SLA Policy", compute="_compute_sla_id", store=True)
+    first_response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    sla_deadline = fields.Datetime(
+        string="Resolution Deadline",
+        compute="_compute_sla_deadlines",
+        store=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    first_response_date = fields.Datetime(copy=False, readonly=True)
+    close_date = fields.Datetime(copy=False, readonly=True)
+    sla_paused_hours = fields.Float(
+        string="Paused (working hours)",
+        copy=False,
+        readonly=True,
+        help="Working hours spent in stages that pause the SLA; added to the deadlines.",
+    )
+    sla_pause_start = fields.Datetime(copy=False, readonly=True)
+    sla_status = fields.Selection(
+        SLA_STATUSES,
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    sla_escalation = fields.Selection(
+        [("at_risk", "At risk"), ("breached", "Breached")],
+        copy=False,
+        readonly=True,
+        help="Highest escalation already sent to the team leader.",
+    )
+    reopen_count = fields.Integer(copy=False, readonly=True)
+    first_response_hours = fields.Float(
+        compute="_compute_durations", store=True, aggregator="avg", string="Hours to Respond"
+    )
+    resolution_hours = fields.Float(
+        compute="_compute_durations", store=True, aggregator="avg", string="Hours to Close"
+    )
+    sla_success = fields.Float(
+        string="SLA Compliance (%)",
+        compute="_compute_sla_success",
+        store=True,
+        aggregator="avg",
+        help="100 when the SLA was met, 0 when it failed; averaged in reports.",
+    )
+
+    _sql_constraints = [
+        ("number_uniq", "unique(company_id, number)", "The ticket number must be unique."),
+    ]
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _default_team(self):
+        if "default_team_id" in self.env.context:
+            return self.env["crm.ticket.team"].browse(self.env.context["default_team_id"])
+        return self.env["crm.ticket.team"].search([("company_id", "in", self.env.companies.ids)], limit=1)
+
+    @api.model
+    def _default_stage(self):
+        return self.env["crm.ticket.stage"].search([("is_closed", "=", False)], limit=1)
+
+    @api.model
+    def _read_group_expand_stage(self, stages, domain):
+        team_id = self.env.context.get("default_team_id")
+        search_domain = [("team_ids", "=", False)]
+        if team_id:
+            search_domain = ["|", ("team_ids", "in", [team_id])] + search_domain
+        return stages.search(["|", ("id", "in", stages.ids)] + search_domain)
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for ticket in self:
+            if ticket.partner_id:
+                ticket.partner_email = ticket.partner_id.email
+                ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
+
+    def _compute_interaction_count(self):
+        counts = dict(
+            self.env["crm.interaction"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.interaction_count = counts.get(ticket, 0)
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    @api.depends(
+        "team_id.sla_ids.active",
+        "team_id.sla_ids.ticket_type_ids",
+        "team_id.sla_ids.priority",
+        "team_id.sla_ids.resolution_hours",
+        "ticket_type_id",
+        "priority",
+    )
+    def _compute_sla_id(self):
+        for ticket in self:
+            candidates = ticket.team_id.sla_ids.filtered(
+                lambda s, t=ticket: s.active and s._matches(t.ticket_type_id, t.priority)
+            )
+            # the most demanding policy applies when several match
+            ticket.sla_id = candidates.sorted(lambda s: (s.resolution_hours, s.sequence, s.id))[:1]
+
+    @api.depends(
+        "sla_id.response_hours",
+        "sla_id.resolution_hours",
+        "team_id.resource_calendar_id",
+        "sla_paused_hours",
+        "create_date",
+    )
+    def _compute_sla_deadlines(self):
+        rows = [
+            (
+                t,
+                t.team_id.resource_calendar_id,
+                t.create_date or fields.Datetime.now(),
+                t.sla_id.response_hours,
+                t.sla_id.resolution_hours,
+                t.sla_paused_hours,
+            )
+            for t in self
+            if t.sla_id
+        ]
+        for ticket in self:
+            ticket.first_response_deadline = False
+            ticket.sla_deadline = False
+        for (ticket, *_rest), (response, resolution) in zip(
+            rows, self._sla_plan_deadlines([r[1:] for r in rows]), strict=True
+        ):
+            ticket.first_response_deadline = response
+            ticket.sla_deadline = resolution
+
+    @api.model
+    def _sla_plan_deadlines(self, rows):
+        """[(calendar, start, response_h, resolution_h, paused_h)] -> [(response, resolution)].
+
+        Deadlines are counted in the calendar's working hours; paused working hours are
+        added to both (a ticket waiting on the customer does not eat its SLA).
+        """
+        by_calendar = defaultdict(list)
+        for index, (calendar, start, response_h, resolution_h, paused_h) in enumerate(rows):
+            by_calendar[calendar.id].append((index, calendar, start, response_h, resolution_h, paused_h))
+        result = [None] * len(rows)
+        for items in by_calendar.values():
+            clock = WorkClock(items[0][1])
+            responses = clock.add_hours(
+                (start, (response_h or 0) + (paused_h or 0))
+                for _i, _c, start, response_h, _r, paused_h in items
+            )
+            resolutions = clock.add_hours(
+                (start, resolution_h + (paused_h or 0))
+                for _i, _c, start, _resp, resolution_h, paused_h in items
+            )
+            for item, response, resolution in zip(items, responses, resolutions, strict=True):
+                result[item[0]] = (response if item[3] else False, resolution)
+        return result
+
+    @api.depends(
+        "sla_deadline",
+        "first_response_deadline",
+        "first_response_date",
+        "close_date",
+        "is_closed",
+        "sla_pause_start",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if not ticket.sla_deadline:
+                ticket.sla_status = False
+                continue
+            response_late = bool(
+                ticket.first_response_deadline
+                and ticket.first_response_date
+                and ticket.first_response_date > ticket.first_response_deadline
+            )
+            if ticket.is_closed:
+                ok = ticket.close_date and ticket.close_date <= ticket.sla_deadline and not response_late
+                ticket.sla_status = "met" if ok else "failed"
+                continue
+            if ticket.sla_pause_start and ticket.sla_status:
+                continue  # frozen while waiting on the customer
+            ticket.sla_status = ticket._sla_open_status(now)
+
+    def _sla_open_status(self, now):
+        self.ensure_one()
+        created = self.create_date or now
+        no_answer = self.first_response_deadline and not self.first_response_date
+        if (
+            self.sla_deadline < now
+            or (no_answer and self.first_response_deadline < now)
+            or (
+                self.first_response_deadline
+                and self.first_response_date
+                and self.first_response_date > self.first_response_deadline
+            )
+        ):
+            return "breached"
+        if created + (self.sla_deadline - created) * AT_RISK_RATIO <= now or (
+            no_answer and created + (self.first_response_deadline - created) * AT_RISK_RATIO <= now
+        ):
+            return "at_risk"
+        return "on_track"
+
+    @api.depends("create_date", "first_response_date", "close_date")
+    def _compute_durations(self):
+        for ticket in self:
+            created = ticket.create_date
+            ticket.first_response_hours = (
+                (ticket.first_response_date - created).total_seconds() / 3600.0
+                if created and ticket.first_response_date
+                else 0.0
+            )
+            ticket.resolution_hours = (
+                (ticket.close_date - created).total_seconds() / 3600.0
+                if created and ticket.close_date
+                else 0.0
+            )
+
+    @api.depends("sla_status")
+    def _compute_sla_success(self):
+        for ticket in self:
+            ticket.sla_success = 100.0 if ticket.sla_status == "met" else 0.0
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            company_id = vals.get("company_id") or self.env.company.id
+            if vals.get("number", "/") == "/":
+                vals["number"] = (
+                    self.env["ir.sequence"].with_company(company_id).next_by_code("crm.ticket") or "/"
+                )
+            if vals.get("user_id"):
+                continue
+            team = self.env["crm.ticket.team"].browse(
+                vals.get("team_id") or self.with_company(company_id)._default_team().id
+            )
+            if team and team.assignment_method == "round_robin":
+                vals["user_id"] = team._next_assignee().id
+        tickets = super().create(vals_list)
+        closed = tickets.filtered("is_closed")
+        if closed:
+            closed.sudo().write({"close_date": now, "first_response_date": now})
+        paused = tickets.filtered(lambda t: t.stage_id.sla_paused)
+        if paused:
+            paused.sudo().write({"sla_pause_start": now})
+        for ticket in tickets.filtered(lambda t: t.partner_id and t.partner_id not in t.message_partner_ids):
+            ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
+        return tickets
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        now = fields.Datetime.now()
+        new_stage = self.env["crm.ticket.stage"].browse(vals["stage_id"])
+        before = {t: (t.stage_id.is_closed, t.stage_id.sla_paused) for t in self}
+        # leaving a pausing stage: add the working hours spent there
+        resumed = self.filtered(lambda t: t.sla_pause_start and not new_stage.sla_paused)
+        if resumed:
+            by_calendar = defaultdict(list)
+            for ticket in resumed:
+                by_calendar[ticket.team_id.resource_calendar_id].append(ticket)
+            for calendar, tickets in by_calendar.items():
+                hours = WorkClock(calendar).hours_between((t.sla_pause_start, now) for t in tickets)
+                for ticket, spent in zip(tickets, hours, strict=True):
+                    super(CrmTicket, ticket).write(
+                        {"sla_paused_hours": ticket.sla_paused_hours + spent, "sla_pause_start": False}
+                    )
+        result = super().write(vals)
+        for ticket in self:
+            was_closed, was_paused = before[ticket]
+            extra = {}
+            if new_stage.sla_paused and not was_paused and not ticket.sla_pause_start:
+                extra["sla_pause_start"] = now
+            if new_stage.is_closed and not was_closed:
+                extra["close_date"] = now
+                if not ticket.first_response_date:
+                    extra["first_response_date"] = now
+            elif was_closed and not new_stage.is_closed:
+                extra["close_date"] = False
+                extra["reopen_count"] = ticket.reopen_count + 1
+            if extra:
+                super(CrmTicket, ticket).write(extra)
+        newly_closed = self.filtered(lambda t: t.is_closed and not before[t][0])
+        if newly_closed:
+            newly_closed._send_rating_request()
+        reopened = self.filtered(lambda t: not t.is_closed and before[t][0])
+        for ticket in reopened:
+            ticket.message_post(
+                body=_("Ticket reopened (%(count)s time(s)).", count=ticket.reopen_count),
+                subtype_xmlid="mail.mt_note",
+            )
+        return result
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        return [
+            dict(vals, name=_("%s (copy)", ticket.name)) for ticket, vals in zip(self, vals_list, strict=True)
+        ]
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = (
+                f"{ticket.number} {ticket.name}" if ticket.number and ticket.number != "/" else ticket.name
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.user.id})
+
+    def action_assign_round_robin(self):
+        for ticket in self.filtered(lambda t: not t.user_id):
+            if not ticket.team_id.member_ids:
+                raise UserError(
+                    _("Team %(team)s has no members to assign tickets to.", team=ticket.team_id.display_name)
+                )
+            ticket.user_id = ticket.team_id._next_assignee()
+
+    def action_log_interaction(self):
+        self.ensure_one()
+        return self.env["crm.interaction"]._action_log(
+            partner=self.partner_id,
+            extra={
+                "default_ticket_id": self.id,
+                "default_channel": TICKET_TO_INTERACTION_CHANNEL.get(self.channel, "call"),
+                "default_sale_order_id": self.sale_order_id.id,
+                "default_lead_id": self.lead_id.id,
+            },
+        )
+
+    def action_open_interactions(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_interaction")
+        action["domain"] = [("ticket_id", "in", self.ids)]
+        action["context"] = {"default_ticket_id": self.id, "default_partner_id": self.partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------ SLA cron
+
+    @api.model
+    def _cron_sla_update(self):
+        """Recompute deadlines (holidays may have been added) and statuses of every open
+        ticket, then escalate the ones that became at risk or breached."""
+        self._sla_recompute_open()
+        self._sla_escalate()
+
+    @api.model
+    def _sla_recompute_open(self, now=None):
+        now = now or fields.Datetime.now()
+        for model in ("crm.ticket", "crm.ticket.team", "crm.ticket.sla", "resource.calendar"):
+            self.env[model].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT t.id, team.resource_calendar_id, t.create_date, sla.response_hours,
+                   sla.resolution_hours, coalesce(t.sla_paused_hours, 0),
+                   t.first_response_deadline, t.sla_deadline
+              FROM crm_ticket t
+              JOIN crm_ticket_sla sla ON sla.id = t.sla_id
+              JOIN crm_ticket_team team ON team.id = t.team_id
+             WHERE t.active AND NOT coalesce(t.is_closed, false)
+            """
+        )
+        rows = cr.fetchall()
+        calendars = {
+            cal.id: cal for cal in self.env["resource.calendar"].browse({r[1] for r in rows if r[1]})
+        }
+        empty = self.env["resource.calendar"]
+        planned = self._sla_plan_deadlines(
+            [(calendars.get(r[1], empty), r[2], r[3], r[4], r[5]) for r in rows]
+        )
+        changed = [
+            (row[0], response or None, resolution)
+            for row, (response, resolution) in zip(rows, planned, strict=True)
+            if (response or None) != row[6] or resolution != row[7]
+        ]
+        if changed:
+            ids, responses, resolutions = zip(*changed, strict=True)
+            cr.execute(
+                """
+                UPDATE crm_ticket t
+                   SET first_response_deadline = v.response, sla_deadline = v.resolution
+                  FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[]) AS v(id, response, resolution)
+                 WHERE t.id = v.id
+                """,
+                [list(ids), list(responses), list(resolutions)],
+            )
+        cr.execute(
+            f"""
+            UPDATE crm_ticket t
+               SET sla_status = s.status, sla_success = 0
+              FROM (SELECT t.id, {SQL_OPEN_STATUS} AS status
+                      FROM crm_ticket t
+                     WHERE t.active AND NOT coalesce(t.is_closed, false)
+                       AND t.sla_deadline IS NOT NULL AND t.sla_pause_start IS NULL) s
+             WHERE t.id = s.id AND t.sla_status IS DISTINCT FROM s.status
+            """,
+            {"now": now, "ratio": AT_RISK_RATIO},
+        )
+        updated = cr.rowcount
+        self.invalidate_model(["first_response_deadline", "sla_deadline", "sla_status", "sla_success"])
+        return {"tickets": len(rows), "deadlines_changed": len(changed), "statuses_changed": updated}
+
+    @api.model
+    def _sla_escalate(self):
+        """One activity for the team leader per ticket and level (at risk, then breached)."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT t.id, t.sla_status, team.user_id
+              FROM crm_ticket t
+              JOIN crm_ticket_team team ON team.id = t.team_id
+             WHERE t.active AND NOT coalesce(t.is_closed, false)
+               AND t.sla_status IN ('at_risk', 'breached')
+               AND t.sla_escalation IS DISTINCT FROM t.sla_status
+               AND NOT (t.sla_status = 'at_risk' AND coalesce(t.sla_escalation, '') = 'breached')
+            """
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        tickets = self.browse([r[0] for r in rows])
+        names = dict(zip(tickets.ids, tickets.mapped("display_name"), strict=True))
+        vals_list = []
+        for ticket_id, status, leader_id in rows:
+            if not leader_id:
+                continue
+            summary = (
+                _("SLA breached: %s", names[ticket_id])
+                if status == "breached"
+                else _("SLA at risk: %s", names[ticket_id])
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket_id,
+                    "user_id": leader_id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": summary,
+                    "date_deadline": today,
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        cr.execute(
+            "UPDATE crm_ticket SET sla_escalation = sla_status WHERE id = ANY(%s)",
+            [[r[0] for r in rows]],
+        )
+        self.invalidate_model(["sla_escalation", "activity_ids"])
+        return len(rows)
+
+    # ------------------------------------------------------------------ mail
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Mail gateway: a mail to a team alias opens a ticket; an unknown sender becomes a
+        contact.  Whatever is missing or malformed in the mail falls back to defaults."""
+        values = dict(custom_values or {})
+        subject = (msg_dict.get("subject") or "").strip()
+        values.setdefault("name", subject[:200] or _("No Subject"))
+        values.setdefault("channel", "email")
+        partner_id = msg_dict.get("author_id")
+        if not partner_id:
+            emails = email_split_and_format(msg_dict.get("email_from") or msg_dict.get("from") or "")
+            if emails:
+                try:
+                    partner_id = self.env["res.partner"].find_or_create(emails[0]).id
+                except (ValueError, UserError):
+                    _logger.info("crm.ticket: could not make a contact from %r", emails[0])
+        if partner_id:
+            values.setdefault("partner_id", partner_id)
+        elif msg_dict.get("email_from"):
+            values.setdefault("partner_email", msg_dict["email_from"][:200])
+        team = self.env["crm.ticket.team"].browse(values.get("team_id"))
+        if team.exists():
+            values.setdefault("company_id", team.company_id.id)
+        ticket = super(CrmTicket, self.with_context(default_user_id=False)).message_new(
+            msg_dict, custom_values=values
+        )
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer answer by email to a closed ticket reopens it (history kept)."""
+        reopen = self.filtered("is_closed")
+        if reopen:
+            stage = self.env["crm.ticket.stage"].search([("is_closed", "=", False)], limit=1)
+            if stage:
+                reopen.write({"stage_id": stage.id})
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """The first public answer of an employee is the ticket's first response."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "comment" and not message.is_internal:
+            subtype = message.subtype_id
+            author_users = message.author_id.user_ids
+            if subtype and not subtype.internal and author_users and not all(u.share for u in author_users):
+                todo = self.filtered(
+                    lambda t: not t.first_response_date and t.partner_id != message.author_id
+                )
+                if todo:
+                    todo.sudo().write({"first_response_date": message.date or fields.Datetime.now()})
+        return result
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id and self.partner_id.email:
+            self._message_add_suggested_recipient(recipients, partner=self.partner_id, reason=_("Customer"))
+        return recipients
+
+    # ------------------------------------------------------------------ rating
+
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    def _send_rating_request(self):
+        template = self.env.ref("crm_extended.mail_template_ticket_rating", raise_if_not_found=False)
+        if not template:
+            return
+        for ticket in self:
+            partner = ticket.partner_id
+            if partner and partner.email and partner != self.env.user.partner_id:
+                ticket.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    def _get_customer_satisfaction_url(self):
+        self.ensure_one()
+        return self.team_id.survey_url or False

@@ -1,0 +1,219 @@
+import ast
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .crm_ticket import TICKET_PRIORITIES
+
+
+class CrmTicketStage(models.Model):
+    _name = "crm.ticket.stage"
+    _description = "Ticket Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    fold = fields.Boolean(help="Folded in the kanban view when empty.")
+    is_closed = fields.Boolean(
+        string="Closed Stage",
+        help="Tickets in this stage are solved or cancelled: the SLA clock stops and the "
+        "customer is asked to rate the service.",
+    )
+    sla_paused = fields.Boolean(
+        string="Pauses the SLA",
+        help="While a ticket sits in this stage (e.g. waiting on the customer), the "
+        "working hours spent there are added to its deadlines.",
+    )
+    team_ids = fields.Many2many(
+        "crm.ticket.team",
+        string="Teams",
+        help="Teams using this stage; empty means every team.",
+    )
+    description = fields.Text(translate=True)
+
+
+class CrmTicketType(models.Model):
+    _name = "crm.ticket.type"
+    _description = "Ticket Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(help="Technical key other modules rely on (e.g. 'return' creates return pickings).")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "Two ticket types cannot share the same code."),
+    ]
+
+
+class CrmTicketSla(models.Model):
+    _name = "crm.ticket.sla"
+    _description = "Ticket SLA Policy"
+    _order = "team_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    team_id = fields.Many2one("crm.ticket.team", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="team_id.company_id", store=True)
+    ticket_type_ids = fields.Many2many("crm.ticket.type", string="Ticket Types", help="Empty means any type.")
+    priority = fields.Selection(TICKET_PRIORITIES, help="Empty means any priority.")
+    response_hours = fields.Float(
+        string="First Response (working hours)",
+        help="Working hours of the team's calendar allowed before the first answer.",
+    )
+    resolution_hours = fields.Float(
+        string="Resolution (working hours)",
+        required=True,
+        help="Working hours of the team's calendar allowed to close the ticket.",
+    )
+    description = fields.Text(translate=True)
+
+    @api.constrains("response_hours", "resolution_hours")
+    def _check_hours(self):
+        for sla in self:
+            if sla.resolution_hours <= 0:
+                raise ValidationError(_("SLA %(name)s: the resolution time must be positive.", name=sla.name))
+            if sla.response_hours < 0 or sla.response_hours > sla.resolution_hours:
+                raise ValidationError(
+                    _(
+                        "SLA %(name)s: the first response time must be between 0 and the resolution time.",
+                        name=sla.name,
+                    )
+                )
+
+    def _matches(self, ticket_type, priority):
+        self.ensure_one()
+        return (not self.ticket_type_ids or ticket_type in self.ticket_type_ids) and (
+            not self.priority or self.priority == priority
+        )
+
+
+class CrmTicketTeam(models.Model):
+    _name = "crm.ticket.team"
+    _description = "Service Team"
+    _inherit = ["mail.alias.mixin.optional", "mail.thread", "rating.parent.mixin"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Team Leader",
+        tracking=True,
+        help="Receives the escalation activities of at-risk and breached tickets.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "crm_ticket_team_member_rel",
+        "team_id",
+        "user_id",
+        string="Members",
+        domain=[("share", "=", False)],
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="SLA deadlines are counted in these working hours, holidays excluded.",
+    )
+    assignment_method = fields.Selection(
+        [("manual", "Manual"), ("round_robin", "Round robin")],
+        default="manual",
+        required=True,
+        help="Round robin gives each new unassigned ticket to the next team member.",
+    )
+    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    survey_url = fields.Char(
+        string="Survey Link",
+        help="Optional link to a short survey, added to the satisfaction request.",
+    )
+    sla_ids = fields.One2many("crm.ticket.sla", "team_id", string="SLA Policies")
+    ticket_ids = fields.One2many("crm.ticket", "team_id")
+
+    # dashboard figures (one grouped query for all teams, see _compute_dashboard)
+    open_ticket_count = fields.Integer(compute="_compute_dashboard")
+    unassigned_ticket_count = fields.Integer(compute="_compute_dashboard")
+    at_risk_ticket_count = fields.Integer(compute="_compute_dashboard")
+    breached_ticket_count = fields.Integer(compute="_compute_dashboard")
+    sla_compliance = fields.Float(string="SLA Compliance (%)", compute="_compute_dashboard")
+    median_response_hours = fields.Float(compute="_compute_dashboard")
+    median_resolution_hours = fields.Float(compute="_compute_dashboard")
+    backlog_age_days = fields.Float(string="Average Backlog Age (days)", compute="_compute_dashboard")
+
+    def _compute_dashboard(self):
+        stats = {}
+        if self.ids:
+            self.env["crm.ticket"].flush_model()
+            self.env.cr.execute(
+                """
+                SELECT t.team_id,
+                       count(*) FILTER (WHERE NOT t.is_closed),
+                       count(*) FILTER (WHERE NOT t.is_closed AND t.user_id IS NULL),
+                       count(*) FILTER (WHERE NOT t.is_closed AND t.sla_status = 'at_risk'),
+                       count(*) FILTER (WHERE NOT t.is_closed AND t.sla_status = 'breached'),
+                       100.0 * count(*) FILTER (WHERE t.sla_status = 'met')
+                           / NULLIF(count(*) FILTER (WHERE t.sla_status IN ('met', 'failed')), 0),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY t.first_response_hours)
+                           FILTER (WHERE t.first_response_date IS NOT NULL),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY t.resolution_hours)
+                           FILTER (WHERE t.close_date IS NOT NULL),
+                       avg(EXTRACT(EPOCH FROM (now() at time zone 'UTC' - t.create_date)) / 86400.0)
+                           FILTER (WHERE NOT t.is_closed)
+                  FROM crm_ticket t
+                 WHERE t.team_id = ANY(%s) AND t.active
+              GROUP BY t.team_id
+                """,
+                [self.ids],
+            )
+            stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for team in self:
+            row = stats.get(team.id) or (0, 0, 0, 0, None, None, None, None)
+            team.open_ticket_count = row[0]
+            team.unassigned_ticket_count = row[1]
+            team.at_risk_ticket_count = row[2]
+            team.breached_ticket_count = row[3]
+            team.sla_compliance = row[4] or 0.0
+            team.median_response_hours = row[5] or 0.0
+            team.median_resolution_hours = row[6] or 0.0
+            team.backlog_age_days = row[7] or 0.0
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("crm.ticket")
+        if self.id:
+            defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults["team_id"] = self.id
+            values["alias_defaults"] = defaults
+        return values
+
+    def _next_assignee(self):
+        """Next member in round-robin order, remembered on the team."""
+        self.ensure_one()
+        members = self.member_ids.filtered("active").sorted("id")
+        if not members:
+            return self.env["res.users"]
+        later = members.filtered(lambda u: u.id > self.last_assigned_user_id.id)
+        user = later[:1] or members[:1]
+        self.sudo().last_assigned_user_id = user
+        return user
+
+    def action_open_tickets(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_ticket")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id, "search_default_open": 1}
+        return action
+
+    def action_open_tickets_filtered(self):
+        action = self.action_open_tickets()
+        key = self.env.context.get("ticket_filter")
+        if key:
+            action["context"] = dict(action["context"], **{f"search_default_{key}": 1})
+        return action
