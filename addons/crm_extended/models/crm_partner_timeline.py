@@ -29,8 +29,53 @@ class CrmPartnerTimeline(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
+    # Messages are read on the customer and on his tickets, leads and orders:
+    # (id offset, model, join, customer column, company column)
+    MESSAGE_SOURCES = [
+        (
+            4,
+            "res.partner",
+            "JOIN res_partner src ON src.id = m.res_id",
+            "src.commercial_partner_id",
+            "NULL::int",
+        ),
+        (
+            5,
+            "crm.ticket",
+            "JOIN crm_ticket src ON src.id = m.res_id",
+            "src.commercial_partner_id",
+            "src.company_id",
+        ),
+        (
+            6,
+            "crm.lead",
+            "JOIN crm_lead src ON src.id = m.res_id JOIN res_partner lp ON lp.id = src.partner_id",
+            "lp.commercial_partner_id",
+            "src.company_id",
+        ),
+        (
+            7,
+            "sale.order",
+            "JOIN sale_order src ON src.id = m.res_id",
+            "src.crm_commercial_partner_id",
+            "src.company_id",
+        ),
+    ]
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        messages = " UNION ALL ".join(
+            f"""
+                SELECT m.id * 10 + {offset}, m.date, {partner}, 'message',
+                       coalesce(nullif(left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120), ''),
+                                m.subject),
+                       m.message_type, NULL::int, m.model, m.res_id, {company}
+                  FROM mail_message m {join}
+                 WHERE m.model = '{model}' AND m.message_type IN ('email', 'comment')
+                   AND {partner} IS NOT NULL
+            """
+            for offset, model, join, partner, company in self.MESSAGE_SOURCES
+        )
         self.env.cr.execute(
             f"""
             CREATE VIEW {self._table} AS (
@@ -50,40 +95,7 @@ class CrmPartnerTimeline(models.Model):
                        so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
                   FROM sale_order so
                  WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
-                 UNION ALL
-                SELECT m.id * 10 + 4, m.date, p.commercial_partner_id, 'message',
-                       coalesce(nullif(m.subject, ''),
-                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
-                       m.message_type, NULL, m.model, m.res_id, NULL
-                  FROM mail_message m
-                  JOIN res_partner p ON m.model = 'res.partner' AND p.id = m.res_id
-                 WHERE m.message_type IN ('email', 'comment')
-                 UNION ALL
-                SELECT m.id * 10 + 5, m.date, t.commercial_partner_id, 'message',
-                       coalesce(nullif(m.subject, ''),
-                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
-                       m.message_type, NULL, m.model, m.res_id, t.company_id
-                  FROM mail_message m
-                  JOIN crm_ticket t ON m.model = 'crm.ticket' AND t.id = m.res_id
-                 WHERE m.message_type IN ('email', 'comment') AND t.commercial_partner_id IS NOT NULL
-                 UNION ALL
-                SELECT m.id * 10 + 6, m.date, p.commercial_partner_id, 'message',
-                       coalesce(nullif(m.subject, ''),
-                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
-                       m.message_type, NULL, m.model, m.res_id, l.company_id
-                  FROM mail_message m
-                  JOIN crm_lead l ON m.model = 'crm.lead' AND l.id = m.res_id
-                  JOIN res_partner p ON p.id = l.partner_id
-                 WHERE m.message_type IN ('email', 'comment')
-                 UNION ALL
-                SELECT m.id * 10 + 7, m.date, so.crm_commercial_partner_id, 'message',
-                       coalesce(nullif(m.subject, ''),
-                                left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120)),
-                       m.message_type, NULL, m.model, m.res_id, so.company_id
-                  FROM mail_message m
-                  JOIN sale_order so ON m.model = 'sale.order' AND so.id = m.res_id
-                 WHERE m.message_type IN ('email', 'comment')
-                   AND so.crm_commercial_partner_id IS NOT NULL
+                 UNION ALL {messages}
             )
             """
         )

@@ -197,10 +197,16 @@ class TestInteractions(TicketCase):
                 },
             ]
         )
+        ticket.message_post(
+            body="We will send a technician", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         self.env.flush_all()
         timeline = self.customer.crm_timeline_ids
+        self.assertIn(
+            "We will send a technician", timeline.filtered(lambda e: e.kind == "message").mapped("name")
+        )
         kinds = set(timeline.mapped("kind"))
-        self.assertTrue({"interaction", "ticket"} <= kinds)
+        self.assertTrue({"interaction", "ticket", "message"} <= kinds)
         self.assertIn("Old call", timeline.mapped("name"), "contacts roll up to the company")
         dates = timeline.mapped("date")
         self.assertEqual(dates, sorted(dates, reverse=True))
