@@ -1,0 +1,8 @@
+from . import (
+    crm_loyalty_tier,
+    loyalty_card,
+    loyalty_history,
+    loyalty_program,
+    res_partner,
+    sale_order,
+)

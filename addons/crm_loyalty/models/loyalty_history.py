@@ -1,0 +1,84 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ENTRY_TYPES = [
+    ("earn", "Earned"),
+    ("use", "Used"),
+    ("expire", "Expired"),
+    ("adjust", "Adjustment"),
+    ("reversal", "Reversal"),
+]
+LEDGER_CONTEXT = "crm_loyalty_ledger"
+
+
+class LoyaltyHistory(models.Model):
+    """Core's loyalty.history is the ledger: one row per award, use, expiry, adjustment or
+    reversal. Rows are only written by the system (order flows, crons, wizards)."""
+
+    _inherit = "loyalty.history"
+    _order = "id desc"
+
+    entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, index=True, readonly=True)
+    date = fields.Date(default=fields.Date.context_today, required=True, index=True, readonly=True)
+    expiry_date = fields.Date(
+        readonly=True, index="btree_not_null", help="When the points of this award expire."
+    )
+    remaining_points = fields.Float(
+        readonly=True, help="Points of this award not used nor expired yet (first-expiring-first)."
+    )
+    partner_id = fields.Many2one(related="card_id.partner_id", store=True, index=True)
+    program_id = fields.Many2one(related="card_id.program_id", store=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entry_type = self.env.context.get("crm_loyalty_entry_type")
+        split = []
+        for vals in vals_list:
+            issued, used = vals.get("issued") or 0.0, vals.get("used") or 0.0
+            if issued and used and not vals.get("entry_type") and not entry_type:
+                # core writes an order's award and use on one row: the ledger keeps two
+                split.append(dict(vals, used=0.0, entry_type="earn"))
+                split.append(dict(vals, issued=0.0, entry_type="use"))
+            else:
+                vals = dict(vals)
+                vals.setdefault("entry_type", entry_type or ("use" if used and not issued else "earn"))
+                split.append(vals)
+        records = super(LoyaltyHistory, self.sudo()).create(split).with_env(self.env)
+        records._crm_init_remaining()
+        records.card_id._crm_replay_ledger()
+        return records
+
+    def _crm_init_remaining(self):
+        for row in self.sudo():
+            if row.issued > 0:
+                months = row.card_id.program_id.points_validity_months
+                vals = {"remaining_points": row.issued}
+                if months and not row.expiry_date:
+                    vals["expiry_date"] = row.date + relativedelta(months=months)
+                super(LoyaltyHistory, row).write(vals)
+
+    def write(self, vals):
+        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+            if set(vals) - {"description"} or not self.env.user.has_group(
+                "crm_loyalty.group_crm_loyalty_manager"
+            ):
+                raise UserError(
+                    _(
+                        "Loyalty ledger entries cannot be changed; a Loyalty Manager records an adjustment instead."
+                    )
+                )
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+            raise UserError(
+                _(
+                    "Loyalty ledger entries cannot be deleted; a Loyalty Manager records an adjustment instead."
+                )
+            )
+        cards = self.card_id
+        result = super().unlink()
+        cards.exists()._crm_replay_ledger()
+        return result
