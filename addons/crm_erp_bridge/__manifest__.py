@@ -8,12 +8,19 @@
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
     "depends": [
+        "account",
         "crm_extended",
+        "sale_crm",
         "sale_stock",
     ],
     "data": [
         "security/crm_erp_bridge_security.xml",
         "security/ir.model.access.csv",
+        "views/sale_order_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/sale_order_credit_override_views.xml",
         "views/menus.xml",
     ],
     "demo": [

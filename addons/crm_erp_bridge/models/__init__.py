@@ -1,0 +1,1 @@
+from . import crm_lead, res_company, res_config_settings, res_partner, sale_order, sale_order_line
