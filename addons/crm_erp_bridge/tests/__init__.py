@@ -1,1 +1,1 @@
-from . import test_install, test_order_to_cash_state
+from . import test_cockpit, test_install, test_order_to_cash_state
