@@ -1,1 +1,7 @@
-from . import test_cockpit, test_install, test_order_to_cash_state
+from . import (
+    test_cockpit,
+    test_credit_control,
+    test_delivery_promise,
+    test_install,
+    test_order_to_cash_state,
+)
