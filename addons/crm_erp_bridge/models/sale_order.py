@@ -526,6 +526,50 @@ class SaleOrder(models.Model):
         }
 
     # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_erp_bridge_demo(self, steps):
+        """Walk demo orders through Odoo's own flows: ``steps`` maps an order's xml id to the
+        steps to apply in turn: confirm, deliver (all) or deliver:QTY (each move), invoice,
+        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue."""
+        for xmlid, order_steps in steps.items():
+            order = self.env.ref(xmlid)
+            for step in order_steps:
+                name, _sep, arg = step.partition(":")
+                if name == "confirm":
+                    order.with_context(credit_control_override=True).action_confirm()
+                elif name == "deliver":
+                    pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+                    for move in pickings.move_ids:
+                        self.env["stock.quant"]._update_available_quantity(
+                            move.product_id, move.location_id, move.product_uom_qty
+                        )
+                    pickings.action_assign()
+                    for move in pickings.move_ids:
+                        move.quantity = float(arg) if arg else move.product_uom_qty
+                        move.picked = True
+                    pickings._action_done()
+                elif name == "invoice":
+                    order._create_invoices(final=True).action_post()
+                elif name == "overdue":
+                    order.invoice_ids.write(
+                        {"invoice_date_due": fields.Date.subtract(fields.Date.today(), days=20)}
+                    )
+                elif name == "pay":
+                    invoices = order.invoice_ids.filtered(
+                        lambda m: m.state == "posted" and m.payment_state != "paid"
+                    )
+                    self.env["account.payment.register"].with_context(
+                        active_model="account.move", active_ids=invoices.ids
+                    ).create({"amount": float(arg)} if arg else {})._create_payments()
+                elif name == "cancel":
+                    order._action_cancel()
+                elif name == "late":
+                    order.commitment_date = fields.Datetime.subtract(fields.Datetime.now(), days=3)
+
+    # ------------------------------------------------------------------
     # Batch actions of the cockpit
     # ------------------------------------------------------------------
 
