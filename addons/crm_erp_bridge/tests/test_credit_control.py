@@ -66,7 +66,7 @@ class TestCreditControl(OrderToCashCommon):
         order = self._order([(self.goods, 5)], confirm=False)
         action = order.action_open_credit_override()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
         )
         wizard_form.reason = "CFO promised payment on Friday"
         wizard = wizard_form.save()

@@ -8,6 +8,7 @@ class SaleAdvancePaymentInv(models.TransientModel):
     def _compute_invoice_amounts(self):
         # sale.order.amount_invoiced is in the company currency with this addon; the wizard
         # shows amounts in the order currency, which the order lines still give.
-        super()._compute_invoice_amounts()
+        res = super()._compute_invoice_amounts()
         for wizard in self:
             wizard.amount_invoiced = sum(wizard.sale_order_ids._origin.order_line.mapped("amount_invoiced"))
+        return res
