@@ -133,18 +133,19 @@ cr.execute(
 )
 cr.execute(
     """
-    INSERT INTO account_move_line (move_id, sequence, display_type, company_id, currency_id,
+    INSERT INTO account_move_line (move_id, account_id, sequence, display_type, company_id, currency_id,
                                    journal_id, date, parent_state, name, quantity, price_unit,
                                    price_subtotal, price_total, balance, amount_currency,
                                    create_date, write_date)
-    SELECT am.id, sol.id, 'product', am.company_id, am.currency_id, am.journal_id, am.date, 'posted',
+    SELECT am.id, %(account)s, sol.id, 'product', am.company_id, am.currency_id, am.journal_id, am.date, 'posted',
            sol.name, sol.product_uom_qty, sol.price_unit, sol.price_total, sol.price_total,
            -sol.price_total, -sol.price_total, now(), now()
       FROM account_move am
       JOIN sale_order so ON so.name = am.invoice_origin
       JOIN sale_order_line sol ON sol.order_id = so.id
      WHERE am.name LIKE 'BINV/%%'
-    """
+    """,
+    {"account": journal.default_account_id.id},
 )
 cr.execute(
     """

@@ -1,5 +1,7 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 
@@ -15,7 +17,8 @@ class SaleOrderLine(models.Model):
         help="Date the customer can be promised for this line: when the warehouse has the "
         "quantity free (on hand minus other deliveries, then incoming receipts in date order, "
         "else the vendor lead time), plus the customer lead time and the company security lead "
-        "time. Frozen when the order is confirmed.",
+        "time, moved to a working day of the company calendar. Frozen when the order is "
+        "confirmed.",
     )
 
     @api.depends(
@@ -27,6 +30,7 @@ class SaleOrderLine(models.Model):
         "order_id.state",
         "order_id.warehouse_id",
         "order_id.company_id.security_lead",
+        "order_id.company_id.resource_calendar_id",
     )
     def _compute_promised_date(self):
         now = fields.Datetime.now()
@@ -48,7 +52,21 @@ class SaleOrderLine(models.Model):
                 key = (order.id, order.warehouse_id.id, line.product_id.id)
                 ready = line._promise_ready_datetime(qty + taken[key], now)
                 taken[key] += qty
-            line.promised_date = (ready + timedelta(days=lead)).date()
+            line.promised_date = line._promise_working_day((ready + timedelta(days=lead)).date())
+
+    def _promise_working_day(self, day):
+        """The first working day on or after ``day`` in the company's working calendar.
+
+        Community warehouses have no calendar of their own: the company's (the one of its
+        employees and resources) tells on which days the warehouse ships.
+        """
+        calendar = self.order_id.company_id.resource_calendar_id
+        if not calendar:
+            return day
+        tz = pytz.timezone(calendar.tz or "UTC")
+        start = tz.localize(datetime.combine(day, time.min))
+        stop = calendar.plan_days(1, start, compute_leaves=True)
+        return stop.astimezone(tz).date() if stop else day
 
     def _promise_ready_datetime(self, qty, now):
         """When ``qty`` of the line's product is free in the order's warehouse."""

@@ -13,6 +13,9 @@ class TestDeliveryPromise(OrderToCashCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.security_lead = 1.0
+        cls.calendar = cls.env.company.resource_calendar_id
+        # Calendar days in most tests; the working calendar has a test of its own.
+        cls.env.company.resource_calendar_id = False
         cls.goods.sale_delay = 2.0
         cls.vendor = cls.env["res.partner"].create({"name": "Promise Vendor"})
         cls.bought = cls.env["product.product"].create(
@@ -98,3 +101,23 @@ class TestDeliveryPromise(OrderToCashCommon):
         self.assertFalse(late.delivery_on_time)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.on_time_delivery_rate, 50.0)
+
+    def test_working_calendar(self):
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Mon-Fri",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create({"name": str(d), "dayofweek": str(d), "hour_from": 8, "hour_to": 17})
+                    for d in range(5)
+                ],
+            }
+        )
+        self.env.company.resource_calendar_id = calendar
+        for delay in range(7):
+            self.goods.sale_delay = delay
+            order = self._order([(self.goods, 1)], confirm=False)
+            expected = self._days(delay + 1)
+            while expected.weekday() >= 5:
+                expected += timedelta(days=1)
+            self.assertEqual(order.promised_date, expected, f"sale_delay {delay}")
