@@ -2,7 +2,7 @@ import psycopg2.errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 from odoo.tools.sql import column_exists, create_column
 
 ORDER_TO_CASH_STATES = [
@@ -44,11 +44,12 @@ class SaleOrder(models.Model):
     )
     o2c_currency_id = fields.Many2one("res.currency", "Company Currency", related="company_id.currency_id")
     amount_ordered = fields.Monetary(
-        "Ordered (Company Currency)",
+        "Ordered",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
         currency_field="o2c_currency_id",
+        help="Total of the order, taxes included, in the company currency at the order's rate.",
     )
     amount_delivered = fields.Monetary(
         "Delivered",
@@ -385,8 +386,8 @@ class SaleOrder(models.Model):
                 order.promise_warning = self.env._(
                     "The delivery date asked by the customer (%(asked)s) is earlier than what "
                     "stock allows to promise (%(promised)s).",
-                    asked=fields.Date.to_string(order.commitment_date.date()),
-                    promised=fields.Date.to_string(order.promised_date),
+                    asked=format_date(self.env, order.commitment_date.date()),
+                    promised=format_date(self.env, order.promised_date),
                 )
 
     @api.depends(
