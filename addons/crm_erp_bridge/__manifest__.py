@@ -26,6 +26,11 @@
     "demo": [
         "demo/sale_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_erp_bridge/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

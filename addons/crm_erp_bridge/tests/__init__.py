@@ -4,4 +4,5 @@ from . import (
     test_delivery_promise,
     test_install,
     test_order_to_cash_state,
+    test_ui_cockpit,
 )
