@@ -16,6 +16,7 @@
     "data": [
         "security/crm_erp_bridge_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",

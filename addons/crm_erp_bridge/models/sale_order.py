@@ -364,6 +364,34 @@ class SaleOrder(models.Model):
         self.invalidate_model(list(O2C_FIELDS))
         return count
 
+    @api.model
+    def _cron_recompute_order_to_cash(self, batch_size=50000):
+        """Nightly safety net: recompute every order, one batch of ids per run.
+
+        The status follows its dependencies live; this catches what they do not cover (a
+        product's invoicing policy changed, data fixed in SQL). Each run handles one batch
+        after the last id done and reports the rest, so the scheduler runs it again at once and
+        an interrupted recompute resumes where it stopped.
+        """
+        param = "crm_erp_bridge.order_to_cash_recompute_last_id"
+        icp = self.env["ir.config_parameter"].sudo()
+        last_id = int(icp.get_param(param, 0))
+        self.env.cr.execute(
+            SQL(
+                "SELECT max(id), count(*) FROM (SELECT id FROM sale_order WHERE id > %s"
+                " ORDER BY id LIMIT %s) s",
+                last_id,
+                batch_size,
+            )
+        )
+        upper, done = self.env.cr.fetchone()
+        if upper:
+            self._recompute_order_to_cash(SQL("so.id > %s AND so.id <= %s", last_id, upper))
+        remaining = self.search_count([("id", ">", upper or last_id)]) if upper else 0
+        icp.set_param(param, upper if remaining else 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
+
     # ------------------------------------------------------------------
     # Delivery promise
     # ------------------------------------------------------------------

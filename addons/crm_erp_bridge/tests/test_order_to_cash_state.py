@@ -165,3 +165,20 @@ class TestOrderToCashState(OrderToCashCommon):
             self.assertEqual(partner.o2c_amount_ordered, 300.0)
             self.assertEqual(partner.o2c_amount_paid, 100.0)
         self.assertEqual(lead.order_ids.mapped("state"), ["sale", "draft"])
+
+    def test_cron_recomputes_in_resumable_batches(self):
+        orders = self._order([(self.service, 1)]) | self._order([(self.service, 2)])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET order_to_cash_state = NULL WHERE id IN %s", [tuple(orders.ids)]
+        )
+        orders.invalidate_recordset()
+        param = "crm_erp_bridge.order_to_cash_recompute_last_id"
+        self.env["ir.config_parameter"].set_param(param, orders[0].id - 1)
+        Order = self.env["sale.order"]
+        self.assertEqual(Order._cron_recompute_order_to_cash(batch_size=1), 1)
+        self.assertEqual(orders.mapped("order_to_cash_state"), ["confirmed", False])
+        self.assertEqual(self.env["ir.config_parameter"].get_param(param), str(orders[0].id))
+        self.assertEqual(Order._cron_recompute_order_to_cash(batch_size=1), 0)
+        self.assertEqual(orders.mapped("order_to_cash_state"), ["confirmed", "confirmed"])
+        self.assertEqual(self.env["ir.config_parameter"].get_param(param), "0")
