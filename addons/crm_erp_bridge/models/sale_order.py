@@ -139,6 +139,10 @@ class SaleOrder(models.Model):
     def _compute_order_to_cash(self):
         stored = self.filtered("id")
         for order in self - stored:
+            # In a form being edited, keep what is stored until it is saved.
+            if order._origin:
+                order.update({fname: order._origin[fname] for fname in O2C_FIELDS})
+                continue
             order.update(
                 {
                     "order_to_cash_state": "cancelled" if order.state == "cancel" else "quotation",

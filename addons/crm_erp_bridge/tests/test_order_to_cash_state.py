@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from .common import OrderToCashCommon
@@ -28,6 +28,16 @@ class TestOrderToCashState(OrderToCashCommon):
         self.assertO2C(order, "confirmed", amount_delivered=0.0)
         order._action_cancel()
         self.assertO2C(order, "cancelled")
+
+    def test_form_edit_keeps_stored_status(self):
+        order = self._order([(self.goods, 2)])
+        self._deliver(order)
+        with Form(order) as form:
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 3
+            self.assertEqual(form.order_to_cash_state, "delivered")
+            self.assertEqual(form.amount_delivered, 200.0)
+        self.assertO2C(order, "partially_delivered", amount_ordered=300.0)
 
     def test_partial_then_full_delivery(self):
         order = self._order([(self.goods, 10)])
