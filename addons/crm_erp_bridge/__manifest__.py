@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
+        "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sale_order_credit_override_views.xml",

@@ -165,6 +165,10 @@ class TestOrderToCashState(OrderToCashCommon):
                 }
             ],
         )
+        # From the invoice and the delivery back to the opportunity.
+        self.assertEqual(invoice.opportunity_ids, lead)
+        self.assertEqual(invoice.action_view_opportunities()["res_id"], lead.id)
+        self.assertEqual(order.picking_ids.opportunity_id, lead)
         action = lead.action_view_order_to_cash()
         self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
         contact = self.env["res.partner"].create(
