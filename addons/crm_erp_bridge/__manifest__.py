@@ -33,6 +33,7 @@
             "crm_erp_bridge/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

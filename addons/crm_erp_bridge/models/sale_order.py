@@ -175,22 +175,7 @@ class SaleOrder(models.Model):
             create_column(self.env.cr, "sale_order_line", "promised_date", "date")
         res = super()._auto_init()
         if fill:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH v AS (%s)
-                    UPDATE sale_order so
-                       SET order_to_cash_state = v.order_to_cash_state,
-                           amount_ordered = v.amount_ordered,
-                           amount_delivered = v.amount_delivered,
-                           amount_invoiced = v.amount_invoiced,
-                           amount_paid = v.amount_paid,
-                           amount_residual = v.amount_residual
-                      FROM v WHERE v.id = so.id
-                    """,
-                    self._o2c_select(SQL("TRUE")),
-                )
-            )
+            self._o2c_update(SQL("TRUE"))
         return res
 
     @api.model
@@ -340,7 +325,13 @@ class SaleOrder(models.Model):
         """
         self._o2c_flush()
         self.flush_model(list(O2C_FIELDS))
-        select = self._o2c_select(where or SQL("TRUE"))
+        count = self._o2c_update(where or SQL("TRUE"))
+        self.invalidate_model(list(O2C_FIELDS))
+        return count
+
+    @api.model
+    def _o2c_update(self, where):
+        """The UPDATE behind the recompute, without flush nor cache invalidation."""
         self.env.cr.execute(
             SQL(
                 """
@@ -361,12 +352,10 @@ class SaleOrder(models.Model):
                         OR so.amount_paid IS DISTINCT FROM v.amount_paid
                         OR so.amount_residual IS DISTINCT FROM v.amount_residual)
                 """,
-                select=select,
+                select=self._o2c_select(where),
             )
         )
-        count = self.env.cr.rowcount
-        self.invalidate_model(list(O2C_FIELDS))
-        return count
+        return self.env.cr.rowcount
 
     @api.model
     def _cron_recompute_order_to_cash(self, batch_size=50000):
@@ -594,9 +583,13 @@ class SaleOrder(models.Model):
                     invoices = order.invoice_ids.filtered(
                         lambda m: m.state == "posted" and m.payment_state != "paid"
                     )
-                    self.env["account.payment.register"].with_context(
-                        active_model="account.move", active_ids=invoices.ids
-                    ).create({"amount": float(arg)} if arg else {})._create_payments()
+                    register = (
+                        self.env["account.payment.register"]
+                        .with_context(active_model="account.move", active_ids=invoices.ids)
+                        .create({"amount": float(arg)} if arg else {})
+                    )
+                    register._create_payments()
+                    register.unlink()
                 elif name == "cancel":
                     order._action_cancel()
                 elif name == "late":
