@@ -1,0 +1,10 @@
+from . import (
+    account_move,
+    crm_lead,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+    stock_picking,
+)
