@@ -14,6 +14,7 @@
     "data": [
         "security/crm_erp_bridge_security.xml",
         "security/ir.model.access.csv",
+        "views/crm_ticket_return_views.xml",
         "views/menus.xml",
     ],
     "demo": [
