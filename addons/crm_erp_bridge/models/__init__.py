@@ -1,6 +1,7 @@
 from . import (
     account_move,
     crm_lead,
+    crm_ticket_return,
     res_company,
     res_config_settings,
     res_partner,

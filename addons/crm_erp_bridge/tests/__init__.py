@@ -4,5 +4,6 @@ from . import (
     test_delivery_promise,
     test_install,
     test_order_to_cash_state,
+    test_ticket_return,
     test_ui_cockpit,
 )
