@@ -1,1 +1,2 @@
-
+from . import models, wizard
+from .hooks import uninstall_hook

@@ -1,1 +1,9 @@
-from . import test_install
+from . import (
+    test_cockpit,
+    test_credit_control,
+    test_delivery_promise,
+    test_install,
+    test_order_to_cash_state,
+    test_ticket_return,
+    test_ui_cockpit,
+)

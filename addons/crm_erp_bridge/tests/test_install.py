@@ -8,3 +8,12 @@ class TestCrmErpBridgeInstall(TransactionCase):
         orders = self.env["sale.order"].search(eval(action.domain))  # noqa: S307
         self.assertTrue(orders)
         self.assertEqual(set(orders.mapped("state")), {"sale"})
+
+    def test_demo_covers_every_state(self):
+        if not self.env.ref("crm_erp_bridge.sale_order_demo_o2c_paid", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        states = set(self.env["sale.order"].search([]).mapped("order_to_cash_state"))
+        expected = {key for key, _label in self.env["sale.order"]._fields["order_to_cash_state"].selection}
+        self.assertEqual(states & expected, expected)
+        blocked = self.env.ref("crm_erp_bridge.sale_order_demo_o2c_blocked")
+        self.assertTrue(blocked.is_credit_blocked)

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 TIMELINE_KINDS = [
     ("interaction", "Interaction"),
@@ -64,40 +65,53 @@ class CrmPartnerTimeline(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        messages = " UNION ALL ".join(
-            f"""
-                SELECT m.id * 10 + {offset}, m.date, {partner}, 'message',
+        # the joins and columns are constants of this class; the model name and the
+        # id offset are bound as parameters
+        messages = SQL(" UNION ALL ").join(
+            SQL(
+                """
+                SELECT m.id * 10 + %(offset)s, m.date, %(partner)s, 'message',
                        coalesce(nullif(left(regexp_replace(coalesce(m.body, ''), '<[^>]*>', '', 'g'), 120), ''),
                                 m.subject),
-                       m.message_type, NULL::int, m.model, m.res_id, {company}
-                  FROM mail_message m {join}
-                 WHERE m.model = '{model}' AND m.message_type IN ('email', 'comment')
-                   AND {partner} IS NOT NULL
-            """
+                       m.message_type, NULL::int, m.model, m.res_id, %(company)s
+                  FROM mail_message m %(join)s
+                 WHERE m.model = %(model)s AND m.message_type IN ('email', 'comment')
+                   AND %(partner)s IS NOT NULL
+                """,
+                offset=offset,
+                partner=SQL(partner),
+                company=SQL(company),
+                join=SQL(join),
+                model=model,
+            )
             for offset, model, join, partner, company in self.MESSAGE_SOURCES
         )
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
-                SELECT i.id * 10 + 1 AS id, i.date, i.commercial_partner_id AS partner_id,
-                       'interaction'::varchar AS kind, i.name, i.channel::varchar AS channel,
-                       i.user_id, 'crm.interaction'::varchar AS res_model, i.id AS res_id,
-                       i.company_id
-                  FROM crm_interaction i
-                 UNION ALL
-                SELECT t.id * 10 + 2, t.create_date, t.commercial_partner_id, 'ticket',
-                       concat_ws(' ', t.number, t.name), t.channel, t.user_id, 'crm.ticket',
-                       t.id, t.company_id
-                  FROM crm_ticket t
-                 WHERE t.commercial_partner_id IS NOT NULL AND t.active
-                 UNION ALL
-                SELECT so.id * 10 + 3, so.date_order, so.crm_commercial_partner_id, 'order',
-                       so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
-                  FROM sale_order so
-                 WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
-                 UNION ALL {messages}
+            SQL(
+                """
+                CREATE VIEW %(view)s AS (
+                    SELECT i.id * 10 + 1 AS id, i.date, i.commercial_partner_id AS partner_id,
+                           'interaction'::varchar AS kind, i.name, i.channel::varchar AS channel,
+                           i.user_id, 'crm.interaction'::varchar AS res_model, i.id AS res_id,
+                           i.company_id
+                      FROM crm_interaction i
+                     UNION ALL
+                    SELECT t.id * 10 + 2, t.create_date, t.commercial_partner_id, 'ticket',
+                           concat_ws(' ', t.number, t.name), t.channel, t.user_id, 'crm.ticket',
+                           t.id, t.company_id
+                      FROM crm_ticket t
+                     WHERE t.commercial_partner_id IS NOT NULL AND t.active
+                     UNION ALL
+                    SELECT so.id * 10 + 3, so.date_order, so.crm_commercial_partner_id, 'order',
+                           so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
+                      FROM sale_order so
+                     WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
+                     UNION ALL %(messages)s
+                )
+                """,
+                view=SQL.identifier(self._table),
+                messages=messages,
             )
-            """
         )
 
     def action_open_source(self):

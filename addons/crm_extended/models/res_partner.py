@@ -244,7 +244,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.commercial_partner_id, c.currency_id, SUM(m.amount_untaxed_signed)
+                SELECT p.commercial_partner_id, c.currency_id, COALESCE(SUM(m.amount_untaxed_signed), 0)
                   FROM account_move m
                   JOIN res_partner p ON p.id = m.partner_id
                   JOIN res_company c ON c.id = m.company_id

@@ -59,6 +59,19 @@ class TestCustomer360(CrmExtendedCase):
         self.env["res.partner"]._cron_refresh_customer_360()
         self.assertEqual(customer.order_count, 1)
 
+    def test_refresh_survives_moves_without_untaxed_amount(self):
+        # moves written by other modules or imports can leave amount_untaxed_signed empty;
+        # the refresh must treat them as zero instead of failing on NULL
+        customer = self.make_customer("Imported invoices")
+        self.make_invoice(customer, 250)
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(
+            "UPDATE account_move SET amount_untaxed_signed = NULL WHERE partner_id = %s",
+            (customer.id,),
+        )
+        self.env["res.partner"]._refresh_customer_360([customer.id])
+        self.assertEqual(customer.lifetime_value, 0)
+
     def _count_reads(self, partners):
         partners.invalidate_model()
         before = self.env.cr.sql_log_count

@@ -1,0 +1,11 @@
+from . import (
+    account_move,
+    crm_lead,
+    crm_ticket_return,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+    stock_picking,
+)

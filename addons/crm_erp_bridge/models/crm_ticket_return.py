@@ -1,0 +1,211 @@
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class CrmTicket(models.Model):
+    _inherit = "crm.ticket"
+
+    return_picking_ids = fields.One2many("stock.picking", "crm_ticket_id", string="Returns")
+    credit_note_ids = fields.One2many("account.move", "crm_ticket_id", string="Credit Notes")
+    return_picking_count = fields.Integer(compute="_compute_return_counts")
+    credit_note_count = fields.Integer(compute="_compute_return_counts")
+    can_create_return = fields.Boolean(compute="_compute_can_create_return")
+
+    @api.depends("return_picking_ids", "credit_note_ids")
+    def _compute_return_counts(self):
+        for ticket in self:
+            ticket.return_picking_count = len(ticket.return_picking_ids)
+            ticket.credit_note_count = len(ticket.credit_note_ids)
+
+    @api.depends("ticket_type_id.code", "sale_order_id.picking_ids.state", "is_closed")
+    def _compute_can_create_return(self):
+        for ticket in self:
+            ticket.can_create_return = bool(
+                ticket.ticket_type_id.code == "return"
+                and not ticket.is_closed
+                and ticket._crm_returnable_deliveries()
+            )
+
+    def _crm_returnable_deliveries(self):
+        self.ensure_one()
+        return self.sale_order_id.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        ).sorted("date_done", reverse=True)
+
+    def action_create_return(self):
+        """Open Odoo's return wizard on the order's latest delivery; the return it creates is
+        linked to this ticket (the user picks the lines and quantities there)."""
+        self.ensure_one()
+        if self.ticket_type_id.code != "return":
+            raise UserError(_("Only tickets of type Return can create a return."))
+        if not self.sale_order_id:
+            raise UserError(_("Link the ticket to the sales order whose goods come back."))
+        deliveries = self._crm_returnable_deliveries()
+        if not deliveries:
+            raise UserError(
+                _("Sales order %(order)s has no delivered goods to return.", order=self.sale_order_id.name)
+            )
+        picking = deliveries[0]
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Return of %(picking)s", picking=picking.name),
+            "res_model": "stock.return.picking",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_id": picking.id,
+                "active_ids": picking.ids,
+                "active_model": "stock.picking",
+                "crm_ticket_id": self.id,
+            },
+        }
+
+    def action_view_return_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("id", "in", self.return_picking_ids.ids)]
+        if len(self.return_picking_ids) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=self.return_picking_ids.id)
+        return action
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_refund_type")
+        action["domain"] = [("id", "in", self.credit_note_ids.ids)]
+        if len(self.credit_note_ids) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=self.credit_note_ids.id)
+        return action
+
+    def _crm_return_check_done(self):
+        """Close return tickets whose returns are received and credit notes posted."""
+        stage = self.env["crm.ticket.stage"].search([("is_closed", "=", True)], limit=1)
+        for ticket in self.filtered(lambda t: not t.is_closed and t.return_picking_ids):
+            pickings = ticket.return_picking_ids
+            if any(p.state not in ("done", "cancel") for p in pickings) or not any(
+                p.state == "done" for p in pickings
+            ):
+                continue
+            credit_notes = ticket.credit_note_ids.filtered(lambda m: m.state != "cancel")
+            if any(m.state != "posted" for m in credit_notes):
+                continue
+            ticket.message_post(
+                body=_("Return received and credited: the ticket is closed."), subtype_xmlid="mail.mt_note"
+            )
+            if stage:
+                ticket.stage_id = stage
+
+    def _crm_propose_credit_note(self, return_picking):
+        """A draft credit note for the invoiced part of what came back (sales prices of the
+        order lines, linked to them so invoiced quantities stay right)."""
+        self.ensure_one()
+        order = self.sale_order_id
+        returned = defaultdict(float)
+        for move in return_picking.move_ids.filtered(lambda m: m.state == "done" and m.sale_line_id):
+            line = move.sale_line_id
+            returned[line] += move.product_uom._compute_quantity(move.quantity, line.product_uom)
+        lines = []
+        for sale_line, qty in returned.items():
+            already = sum(
+                aml.product_uom_id._compute_quantity(aml.quantity, sale_line.product_uom)
+                for aml in sale_line.invoice_lines
+                if aml.move_id.move_type == "out_refund"
+                and aml.move_id.state != "cancel"
+                and aml.move_id.crm_return_picking_id == return_picking
+            )
+            credited = min(qty, sale_line.qty_invoiced) - already
+            if float_compare(credited, 0.0, precision_rounding=sale_line.product_uom.rounding) > 0:
+                lines.append(Command.create(sale_line._prepare_invoice_line(quantity=credited)))
+        if not lines:
+            return self.env["account.move"]
+        vals = order.with_company(order.company_id)._prepare_invoice()
+        vals.update(
+            {
+                "move_type": "out_refund",
+                "invoice_line_ids": lines,
+                "crm_ticket_id": self.id,
+                "crm_return_picking_id": return_picking.id,
+                "ref": _("Return %(picking)s (%(ticket)s)", picking=return_picking.name, ticket=self.number),
+            }
+        )
+        credit_note = self.env["account.move"].sudo().with_company(order.company_id).create(vals)
+        self.message_post(
+            body=_(
+                "Return %(picking)s received: draft credit note %(move)s proposed.",
+                picking=return_picking._get_html_link(),
+                move=credit_note._get_html_link(),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return credit_note
+
+
+class StockReturnPicking(models.TransientModel):
+    _inherit = "stock.return.picking"
+
+    def _create_return(self):
+        new_picking = super()._create_return()
+        ticket_id = self.env.context.get("crm_ticket_id")
+        if ticket_id:
+            ticket = self.env["crm.ticket"].browse(ticket_id).exists()
+            if ticket:
+                new_picking.crm_ticket_id = ticket
+                ticket.message_post(
+                    body=_("Return %(picking)s created.", picking=new_picking._get_html_link()),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return new_picking
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    crm_ticket_id = fields.Many2one(
+        "crm.ticket", string="Service Ticket", index="btree_not_null", copy=False, readonly=True
+    )
+
+    def _action_done(self):
+        result = super()._action_done()
+        for picking in self.filtered(lambda p: p.crm_ticket_id and p.state == "done"):
+            if not picking.crm_ticket_id.credit_note_ids.filtered(
+                lambda m, p=picking: m.crm_return_picking_id == p
+            ):
+                picking.crm_ticket_id._crm_propose_credit_note(picking)
+        self.crm_ticket_id._crm_return_check_done()
+        return result
+
+    def action_view_crm_ticket(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.ticket",
+            "res_id": self.crm_ticket_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    crm_ticket_id = fields.Many2one(
+        "crm.ticket", string="Service Ticket", index="btree_not_null", copy=False, readonly=True
+    )
+    crm_return_picking_id = fields.Many2one("stock.picking", string="Return", copy=False, readonly=True)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.crm_ticket_id._crm_return_check_done()
+        return posted
+
+    def action_view_crm_ticket(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.ticket",
+            "res_id": self.crm_ticket_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -1,0 +1,691 @@
+import psycopg2.errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
+from odoo.tools.sql import column_exists, create_column
+
+ORDER_TO_CASH_STATES = [
+    ("quotation", "Quotation"),
+    ("confirmed", "Confirmed"),
+    ("partially_delivered", "Partially Delivered"),
+    ("delivered", "Delivered"),
+    ("partially_invoiced", "Partially Invoiced"),
+    ("invoiced", "Invoiced"),
+    ("partially_paid", "Partially Paid"),
+    ("paid", "Paid"),
+    ("cancelled", "Cancelled"),
+]
+
+O2C_FIELDS = (
+    "order_to_cash_state",
+    "amount_ordered",
+    "amount_delivered",
+    "amount_invoiced",
+    "amount_paid",
+    "amount_residual",
+)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    order_to_cash_state = fields.Selection(
+        ORDER_TO_CASH_STATES,
+        string="Order to Cash",
+        compute="_compute_order_to_cash",
+        store=True,
+        index=True,
+        copy=False,
+        readonly=True,
+        group_expand="_read_group_expand_order_to_cash_state",
+        help="Where the order stands between confirmation and cash, from Odoo's own delivered "
+        "quantities and posted invoices: payments come first, then invoices, then deliveries.",
+    )
+    o2c_currency_id = fields.Many2one("res.currency", "Company Currency", related="company_id.currency_id")
+    amount_ordered = fields.Monetary(
+        "Ordered",
+        compute="_compute_order_to_cash",
+        store=True,
+        copy=False,
+        currency_field="o2c_currency_id",
+        help="Total of the order, taxes included, in the company currency at the order's rate.",
+    )
+    amount_delivered = fields.Monetary(
+        "Delivered",
+        compute="_compute_order_to_cash",
+        store=True,
+        copy=False,
+        currency_field="o2c_currency_id",
+        help="Value of the delivered quantities, taxes included, in the company currency. Lines "
+        "with nothing to deliver (services invoiced on order) count as delivered.",
+    )
+    # Redefined: core computes it on the fly in the order currency; here it is stored, in the
+    # company currency, so that the cockpit can sort, filter and sum on it.
+    amount_invoiced = fields.Monetary(
+        "Invoiced",
+        compute="_compute_order_to_cash",
+        store=True,
+        copy=False,
+        currency_field="o2c_currency_id",
+        help="Posted invoices minus posted credit notes, taxes included, in the company currency.",
+    )
+    amount_paid = fields.Monetary(
+        "Paid",
+        compute="_compute_order_to_cash",
+        store=True,
+        copy=False,
+        currency_field="o2c_currency_id",
+    )
+    amount_residual = fields.Monetary(
+        "Amount Due",
+        compute="_compute_order_to_cash",
+        store=True,
+        copy=False,
+        currency_field="o2c_currency_id",
+    )
+
+    promised_date = fields.Date(
+        "Promised Date",
+        compute="_compute_promised_date",
+        store=True,
+        copy=False,
+        help="The latest promised date of the order lines: what stock allows to promise.",
+    )
+    promise_warning = fields.Char(compute="_compute_promise_warning")
+    delivery_on_time = fields.Boolean(
+        "Delivered on Time",
+        compute="_compute_delivery_on_time",
+        store=True,
+        copy=False,
+        help="Set when the order is fully delivered: the last delivery was done on or before "
+        "the commitment date (or the promised date when there is none).",
+    )
+    credit_control_warning = fields.Text(compute="_compute_credit_control")
+    is_credit_blocked = fields.Boolean(
+        "Blocked by Credit",
+        compute="_compute_credit_control",
+        search="_search_is_credit_blocked",
+        help="The company blocks the confirmation of this quotation: the customer is over its "
+        "credit limit or has overdue invoices.",
+    )
+
+    # ------------------------------------------------------------------
+    # Order-to-cash state: one SQL definition, used by the ORM compute and by
+    # the set-based recompute of the benchmark / data migrations.
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "state",
+        "amount_total",
+        "currency_id",
+        "currency_rate",
+        "company_id",
+        "order_line.display_type",
+        "order_line.is_downpayment",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_total",
+        "order_line.qty_delivered",
+        "order_line.qty_delivered_method",
+        "order_line.invoice_lines",
+        "order_line.invoice_lines.price_total",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.move_type",
+        "order_line.invoice_lines.move_id.amount_total",
+        "order_line.invoice_lines.move_id.amount_total_signed",
+        "order_line.invoice_lines.move_id.amount_residual_signed",
+    )
+    def _compute_order_to_cash(self):
+        stored = self.filtered("id")
+        for order in self - stored:
+            # In a form being edited, keep what is stored until it is saved.
+            if order._origin:
+                order.update({fname: order._origin[fname] for fname in O2C_FIELDS})
+                continue
+            order.update(
+                {
+                    "order_to_cash_state": "cancelled" if order.state == "cancel" else "quotation",
+                    "amount_ordered": 0.0,
+                    "amount_delivered": 0.0,
+                    "amount_invoiced": 0.0,
+                    "amount_paid": 0.0,
+                    "amount_residual": 0.0,
+                }
+            )
+        if not stored:
+            return
+        self._o2c_flush()
+        self.env.cr.execute(self._o2c_select(SQL("so.id IN %s", tuple(stored.ids))))
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for order in stored:
+            values = rows.get(order.id)
+            order.update(dict(zip(O2C_FIELDS, values, strict=True)))
+
+    def _auto_init(self):
+        # On a database with history, create the columns and fill them with one UPDATE instead
+        # of an ORM recompute per order; promises stay empty on orders confirmed before.
+        fill = not column_exists(self.env.cr, "sale_order", "order_to_cash_state")
+        if fill:
+            create_column(self.env.cr, "sale_order", "order_to_cash_state", "varchar")
+            for fname in O2C_FIELDS[1:]:
+                create_column(self.env.cr, "sale_order", fname, "numeric")
+            create_column(self.env.cr, "sale_order", "promised_date", "date")
+            create_column(self.env.cr, "sale_order", "delivery_on_time", "bool")
+            create_column(self.env.cr, "sale_order_line", "promised_date", "date")
+        res = super()._auto_init()
+        if fill:
+            self._o2c_update(SQL("TRUE"))
+        return res
+
+    @api.model
+    def _read_group_expand_order_to_cash_state(self, values, domain):
+        """Cockpit columns: every state of a confirmed order, plus the others when present."""
+        return [
+            key
+            for key, _label in ORDER_TO_CASH_STATES
+            if key not in ("quotation", "cancelled") or key in values
+        ]
+
+    def _o2c_flush(self):
+        """Write what the SQL definition reads, so it sees the pending changes of this transaction."""
+        self.env["sale.order"].flush_model(
+            ["state", "amount_total", "currency_id", "currency_rate", "company_id"]
+        )
+        self.env["sale.order.line"].flush_model(
+            [
+                "order_id",
+                "display_type",
+                "is_downpayment",
+                "product_id",
+                "product_uom_qty",
+                "price_total",
+                "qty_delivered",
+                "qty_delivered_method",
+                "invoice_lines",
+            ]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "price_total"])
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "amount_total", "amount_total_signed", "amount_residual_signed"]
+        )
+        self.env["product.template"].flush_model(["invoice_policy"])
+
+    @api.model
+    def _o2c_select(self, where):
+        """Order-to-cash state and amounts of the orders matching ``where`` (on alias ``so``).
+
+        Progress is measured in the order's currency (so that invoices at another rate still
+        count as complete), amounts are reported in the company currency: the order at its own
+        rate, invoices and payments at the rate of each invoice. An invoice shared by several
+        orders is split by the order's share of its lines; a line counts as to deliver when it
+        has stock moves or is invoiced on delivered quantities.
+        """
+        return SQL(
+            """
+            WITH ord AS (
+                SELECT so.id, so.state, so.amount_total,
+                       COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS rate,
+                       COALESCE(oc.rounding, 0.01) AS eps,
+                       COALESCE(cc.rounding, 0.01) AS c_round
+                  FROM sale_order so
+                  JOIN res_company co ON co.id = so.company_id
+             LEFT JOIN res_currency oc ON oc.id = so.currency_id
+             LEFT JOIN res_currency cc ON cc.id = co.currency_id
+                 WHERE %(where)s
+            ), lin0 AS (
+                SELECT sol.order_id, sol.price_total, sol.product_uom_qty AS qty,
+                       COALESCE(sol.qty_delivered, 0) AS done,
+                       (sol.qty_delivered_method = 'stock_move'
+                        OR COALESCE(pt.invoice_policy, 'order') = 'delivery') AS to_deliver
+                  FROM ord
+                  JOIN sale_order_line sol ON sol.order_id = ord.id
+             LEFT JOIN product_product pp ON pp.id = sol.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE sol.display_type IS NULL
+                   AND sol.is_downpayment IS NOT TRUE
+                   AND sol.product_uom_qty > 0
+            ), lin AS (
+                SELECT order_id,
+                       SUM(CASE WHEN to_deliver
+                                THEN price_total * LEAST(GREATEST(done, 0), qty) / qty
+                                ELSE price_total END) AS delivered_oc,
+                       BOOL_OR(to_deliver) AS has_goods,
+                       BOOL_AND(NOT to_deliver OR done >= qty - 0.000001) AS all_done,
+                       BOOL_OR(to_deliver AND done > 0) AS any_done
+                  FROM lin0
+              GROUP BY order_id
+            ), mv AS (
+                SELECT sol.order_id,
+                       SUM(aml.price_total)
+                         * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS part_oc,
+                       SUM(aml.price_total) * am.amount_total_signed
+                         / NULLIF(am.amount_total, 0) AS part_cc,
+                       COALESCE(am.amount_residual_signed / NULLIF(am.amount_total_signed, 0), 0)
+                         AS due_ratio
+                  FROM ord
+                  JOIN sale_order_line sol ON sol.order_id = ord.id
+                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+              GROUP BY sol.order_id, am.id
+            ), inv AS (
+                SELECT order_id,
+                       SUM(part_oc) AS invoiced_oc,
+                       SUM(part_oc * due_ratio) AS due_oc,
+                       COALESCE(SUM(part_cc), 0) AS invoiced_cc,
+                       COALESCE(SUM(part_cc * due_ratio), 0) AS due_cc
+                  FROM mv
+              GROUP BY order_id
+            ), res AS (
+                SELECT ord.id, ord.state, ord.amount_total, ord.rate, ord.eps, ord.c_round,
+                       COALESCE(lin.delivered_oc, 0) AS delivered_oc,
+                       COALESCE(lin.has_goods, FALSE) AS has_goods,
+                       COALESCE(lin.all_done, TRUE) AS all_done,
+                       COALESCE(lin.any_done, FALSE) AS any_done,
+                       COALESCE(inv.invoiced_oc, 0) AS invoiced_oc,
+                       COALESCE(inv.due_oc, 0) AS due_oc,
+                       COALESCE(inv.invoiced_cc, 0) AS invoiced_cc,
+                       COALESCE(inv.due_cc, 0) AS due_cc
+                  FROM ord
+             LEFT JOIN lin ON lin.order_id = ord.id
+             LEFT JOIN inv ON inv.order_id = ord.id
+            )
+            SELECT id,
+                   CASE
+                       WHEN state = 'cancel' THEN 'cancelled'
+                       WHEN state <> 'sale' THEN 'quotation'
+                       WHEN invoiced_oc > eps AND invoiced_oc - due_oc > eps THEN
+                           CASE WHEN invoiced_oc >= amount_total - eps AND due_oc <= eps
+                                THEN 'paid' ELSE 'partially_paid' END
+                       WHEN invoiced_oc > eps THEN
+                           CASE WHEN invoiced_oc >= amount_total - eps
+                                THEN 'invoiced' ELSE 'partially_invoiced' END
+                       WHEN has_goods AND all_done THEN 'delivered'
+                       WHEN any_done THEN 'partially_delivered'
+                       ELSE 'confirmed'
+                   END AS order_to_cash_state,
+                   ROUND(amount_total / rate / c_round) * c_round AS amount_ordered,
+                   ROUND(delivered_oc / rate / c_round) * c_round AS amount_delivered,
+                   ROUND(invoiced_cc / c_round) * c_round AS amount_invoiced,
+                   ROUND((invoiced_cc - due_cc) / c_round) * c_round AS amount_paid,
+                   ROUND(due_cc / c_round) * c_round AS amount_residual
+              FROM res
+            """,
+            where=where,
+        )
+
+    @api.model
+    def _recompute_order_to_cash(self, where=None):
+        """Set-based recompute of the order-to-cash fields: one UPDATE for all matching orders.
+
+        ``where`` is an SQL condition on alias ``so`` (default: every order). Only rows whose
+        values change are written. Returns the number of updated orders.
+        """
+        self._o2c_flush()
+        self.flush_model(list(O2C_FIELDS))
+        count = self._o2c_update(where or SQL("TRUE"))
+        self.invalidate_model(list(O2C_FIELDS))
+        return count
+
+    @api.model
+    def _o2c_update(self, where):
+        """The UPDATE behind the recompute, without flush nor cache invalidation."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH v AS (%(select)s)
+                UPDATE sale_order so
+                   SET order_to_cash_state = v.order_to_cash_state,
+                       amount_ordered = v.amount_ordered,
+                       amount_delivered = v.amount_delivered,
+                       amount_invoiced = v.amount_invoiced,
+                       amount_paid = v.amount_paid,
+                       amount_residual = v.amount_residual
+                  FROM v
+                 WHERE v.id = so.id
+                   AND (so.order_to_cash_state IS DISTINCT FROM v.order_to_cash_state
+                        OR so.amount_ordered IS DISTINCT FROM v.amount_ordered
+                        OR so.amount_delivered IS DISTINCT FROM v.amount_delivered
+                        OR so.amount_invoiced IS DISTINCT FROM v.amount_invoiced
+                        OR so.amount_paid IS DISTINCT FROM v.amount_paid
+                        OR so.amount_residual IS DISTINCT FROM v.amount_residual)
+                """,
+                select=self._o2c_select(where),
+            )
+        )
+        return self.env.cr.rowcount
+
+    @api.model
+    def _cron_recompute_order_to_cash(self, batch_size=50000):
+        """Nightly safety net: recompute every order, one batch of ids per run.
+
+        The status follows its dependencies live; this catches what they do not cover (a
+        product's invoicing policy changed, data fixed in SQL). Each run handles one batch
+        after the last id done and reports the rest, so the scheduler runs it again at once and
+        an interrupted recompute resumes where it stopped.
+        """
+        param = "crm_erp_bridge.order_to_cash_recompute_last_id"
+        icp = self.env["ir.config_parameter"].sudo()
+        last_id = int(icp.get_param(param, 0))
+        self.env.cr.execute(
+            SQL(
+                "SELECT max(id), count(*) FROM (SELECT id FROM sale_order WHERE id > %s"
+                " ORDER BY id LIMIT %s) s",
+                last_id,
+                batch_size,
+            )
+        )
+        upper, done = self.env.cr.fetchone()
+        if upper:
+            self._recompute_order_to_cash(SQL("so.id > %s AND so.id <= %s", last_id, upper))
+        remaining = self.search_count([("id", ">", upper or last_id)]) if upper else 0
+        icp.set_param(param, upper if remaining else 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
+
+    # ------------------------------------------------------------------
+    # Delivery promise
+    # ------------------------------------------------------------------
+
+    @api.depends("order_line.promised_date")
+    def _compute_promised_date(self):
+        for order in self:
+            dates = [d for d in order.order_line.mapped("promised_date") if d]
+            order.promised_date = max(dates, default=False)
+
+    @api.depends("promised_date", "commitment_date")
+    def _compute_promise_warning(self):
+        for order in self:
+            order.promise_warning = False
+            if (
+                order.commitment_date
+                and order.promised_date
+                and order.commitment_date.date() < order.promised_date
+            ):
+                order.promise_warning = self.env._(
+                    "The delivery date asked by the customer (%(asked)s) is earlier than what "
+                    "stock allows to promise (%(promised)s).",
+                    asked=format_date(self.env, order.commitment_date.date()),
+                    promised=format_date(self.env, order.promised_date),
+                )
+
+    @api.depends(
+        "delivery_status",
+        "picking_ids.state",
+        "picking_ids.date_done",
+        "commitment_date",
+        "promised_date",
+    )
+    def _compute_delivery_on_time(self):
+        for order in self:
+            done = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+            )
+            target = (order.commitment_date and order.commitment_date.date()) or order.promised_date
+            last = max(done.mapped("date_done"), default=False)
+            order.delivery_on_time = bool(
+                order.delivery_status == "full" and last and target and last.date() <= target
+            )
+
+    # ------------------------------------------------------------------
+    # Credit control
+    # ------------------------------------------------------------------
+
+    def _credit_control_issue(self):
+        """Why this order's customer is over credit, or '' (partner limit and overdue invoices)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        if not partner:
+            return ""
+        order = self.sudo().with_company(self.company_id)
+        messages = []
+        limit = self.env["account.move"]._build_credit_warning_message(
+            order, current_amount=order.amount_total / (order.currency_rate or 1.0)
+        )
+        if limit:
+            messages.append(limit)
+        overdue = (
+            self.env["account.move"]
+            .sudo()
+            .search_count(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ]
+            )
+        )
+        if overdue:
+            messages.append(
+                self.env._(
+                    "%(partner)s has %(count)s overdue invoice(s).",
+                    partner=partner.name,
+                    count=overdue,
+                )
+            )
+        return "\n".join(messages)
+
+    @api.depends("company_id", "partner_id", "amount_total", "state")
+    def _compute_credit_control(self):
+        for order in self:
+            policy = order.company_id.credit_control_policy
+            issue = ""
+            if policy in ("warn", "block") and order.state in ("draft", "sent"):
+                issue = order._credit_control_issue()
+            order.credit_control_warning = issue or False
+            order.is_credit_blocked = bool(issue) and policy == "block"
+
+    def _search_is_credit_blocked(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Blocked by Credit."))
+        quotations = self.search(
+            [
+                ("state", "in", ("draft", "sent")),
+                ("company_id.credit_control_policy", "=", "block"),
+            ]
+        )
+        blocked = quotations.filtered("is_credit_blocked")
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", blocked.ids)]
+
+    def _credit_control_check(self):
+        """Enforce the company's credit policy before confirmation; return the warnings."""
+        if self.env.context.get("credit_control_override"):
+            return []
+        warnings = []
+        for order in self:
+            policy = order.company_id.credit_control_policy
+            if policy not in ("warn", "block"):
+                continue
+            issue = order._credit_control_issue()
+            if not issue:
+                continue
+            if policy == "block":
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s cannot be confirmed: the credit policy blocks it.\n"
+                        "%(issue)s\nA Sales Manager can confirm it with a reason "
+                        "(Override Credit Block).",
+                        order=order.name,
+                        issue=issue,
+                    )
+                )
+            warnings.append((order, issue))
+        return warnings
+
+    def action_confirm(self):
+        warnings = self._credit_control_check()
+        res = super().action_confirm()
+        for order, issue in warnings:
+            order.message_post(body=self.env._("Confirmed despite a credit warning: %(issue)s", issue=issue))
+        if warnings and res is True:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": self.env._("Credit warning"),
+                    "message": "\n".join(issue for _order, issue in warnings),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return res
+
+    def action_open_credit_override(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override Credit Block"),
+            "res_model": "sale.order.credit.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": [Command.set(self.ids)]},
+        }
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_erp_bridge_demo(self, steps):
+        """Walk demo orders through Odoo's own flows: ``steps`` maps an order's xml id to the
+        steps to apply in turn: confirm, deliver (all) or deliver:QTY (each move), invoice,
+        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue."""
+        for xmlid, order_steps in steps.items():
+            order = self.env.ref(xmlid)
+            for step in order_steps:
+                name, _sep, arg = step.partition(":")
+                if name == "confirm":
+                    order.with_context(credit_control_override=True).action_confirm()
+                elif name == "deliver":
+                    pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+                    for move in pickings.move_ids:
+                        self.env["stock.quant"]._update_available_quantity(
+                            move.product_id, move.location_id, move.product_uom_qty
+                        )
+                    pickings.action_assign()
+                    for move in pickings.move_ids:
+                        move.quantity = float(arg) if arg else move.product_uom_qty
+                        move.picked = True
+                    pickings._action_done()
+                elif name == "invoice":
+                    order._create_invoices(final=True).action_post()
+                elif name == "overdue":
+                    order.invoice_ids.write(
+                        {"invoice_date_due": fields.Date.subtract(fields.Date.today(), days=20)}
+                    )
+                elif name == "pay":
+                    invoices = order.invoice_ids.filtered(
+                        lambda m: m.state == "posted" and m.payment_state != "paid"
+                    )
+                    register = (
+                        self.env["account.payment.register"]
+                        .with_context(active_model="account.move", active_ids=invoices.ids)
+                        .create({"amount": float(arg)} if arg else {})
+                    )
+                    register._create_payments()
+                    register.unlink()
+                elif name == "cancel":
+                    order._action_cancel()
+                elif name == "late":
+                    order.commitment_date = fields.Datetime.subtract(fields.Datetime.now(), days=3)
+
+    # ------------------------------------------------------------------
+    # Batch actions of the cockpit
+    # ------------------------------------------------------------------
+
+    def _o2c_lock(self):
+        """Lock the orders for this transaction or fail at once if another run holds them.
+
+        A double click or a colleague running the same batch waits for nothing: the second run
+        gets a clear error, and when it is retried the orders already invoiced are skipped.
+        """
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Some of these orders are being processed by another user right now. "
+                    "Try again in a moment: orders already invoiced will be skipped."
+                )
+            ) from None
+        # Read what the run that held the lock may have committed.
+        self.invalidate_recordset()
+        self.order_line.invalidate_recordset()
+
+    def action_o2c_create_invoices(self):
+        """Invoice the selected orders that have something to invoice, through Odoo's wizard."""
+        orders = self.filtered(lambda o: o.state == "sale")
+        orders._o2c_lock()
+        orders = orders.filtered(lambda o: o.invoice_status == "to invoice")
+        if not orders:
+            raise UserError(self.env._("None of the selected orders has anything to invoice."))
+        invoices = self.env["account.move"]
+        for company in orders.company_id:
+            company_orders = orders.filtered(lambda o, c=company: o.company_id == c)
+            wizard = (
+                self.env["sale.advance.payment.inv"]
+                .with_company(company)
+                .with_context(active_model="sale.order", active_ids=company_orders.ids)
+                .create(
+                    {
+                        "advance_payment_method": "delivered",
+                        "sale_order_ids": [Command.set(company_orders.ids)],
+                    }
+                )
+            )
+            invoices |= wizard._create_invoices(company_orders)
+        return orders.action_view_invoice(invoices=invoices)
+
+    def _o2c_draft_invoices(self):
+        return self.invoice_ids.filtered(
+            lambda m: m.state == "draft" and m.move_type in ("out_invoice", "out_refund")
+        )
+
+    def action_o2c_post_invoices(self):
+        """Post the draft invoices of the selected orders (each once, even on a double click)."""
+        self._o2c_lock()
+        invoices = self._o2c_draft_invoices()
+        if invoices:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT id FROM account_move WHERE id IN %s FOR UPDATE NOWAIT",
+                            tuple(invoices.ids),
+                        )
+                    )
+            except psycopg2.errors.LockNotAvailable:
+                raise UserError(
+                    self.env._("These invoices are being posted by another user right now.")
+                ) from None
+            invoices.invalidate_recordset()
+            invoices = invoices.filtered(lambda m: m.state == "draft")
+        if not invoices:
+            raise UserError(self.env._("The selected orders have no draft invoice to post."))
+        invoices.action_post()
+        return self.action_view_invoice(invoices=invoices)
+
+    def action_o2c_send_invoices(self):
+        """Open Odoo's send wizard on the posted invoices of the selection not sent yet."""
+        invoices = self.invoice_ids.filtered(
+            lambda m: (
+                m.state == "posted" and m.move_type in ("out_invoice", "out_refund") and not m.is_move_sent
+            )
+        )
+        if not invoices:
+            raise UserError(self.env._("The selected orders have no posted invoice left to send."))
+        return invoices.action_send_and_print()
