@@ -1,4 +1,5 @@
 from . import (
+    account_move,
     crm_loyalty_tier,
     loyalty_card,
     loyalty_history,

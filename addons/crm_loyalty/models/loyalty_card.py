@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -147,6 +148,26 @@ class LoyaltyCard(models.Model):
             for award, left in remaining.items():
                 if float_compare(award.remaining_points, left, precision_digits=4):
                     award.write({"remaining_points": left})
+
+    def _crm_lock(self):
+        """Lock the cards' rows until the end of the transaction; a card being used by another
+        transaction makes this one fail at once with a clear message (no overdraw, no wait)."""
+        if not self.ids:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM loyalty_card WHERE id = ANY(%s) FOR UPDATE NOWAIT", [self.ids]
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "The points of %(cards)s are being used by another order right now. "
+                    "Please try again in a moment.",
+                    cards=", ".join(self.mapped("display_name")),
+                )
+            ) from None
+        self.invalidate_recordset(["points"])
 
     def action_crm_adjust_points(self):
         self.ensure_one()

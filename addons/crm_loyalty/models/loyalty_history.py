@@ -30,6 +30,12 @@ class LoyaltyHistory(models.Model):
     )
     partner_id = fields.Many2one(related="card_id.partner_id", store=True, index=True)
     program_id = fields.Many2one(related="card_id.program_id", store=True, index=True)
+    crm_reversed_order_id = fields.Many2one(
+        "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
+    )
+    crm_reversed_points = fields.Float(
+        readonly=True, help="Points the credit note should take back (more than 'used' when already spent)."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

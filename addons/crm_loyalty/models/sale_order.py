@@ -21,6 +21,9 @@ class SaleOrder(models.Model):
         )
 
     def action_confirm(self):
+        # two orders spending the same points: the second one fails cleanly instead of
+        # overdrawing the card (core checks the balance right after, on fresh values)
+        (self.order_line.coupon_id | self.applied_coupon_ids).sudo()._crm_lock()
         result = super().action_confirm()
         self._crm_loyalty_after_confirm()
         return result
