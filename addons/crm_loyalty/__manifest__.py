@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "views/crm_loyalty_views.xml",
         "views/menus.xml",
+        "views/crm_loyalty_portal_templates.xml",
     ],
     "demo": [
         "demo/loyalty_demo.xml",

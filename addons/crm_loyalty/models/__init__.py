@@ -1,3 +1,6 @@
+# isort: skip_file
+# crm_loyalty_report comes last: Odoo creates tables and views in import order, and the
+# report's SQL view reads columns this module adds to loyalty.program and loyalty.history.
 from . import (
     account_move,
     crm_loyalty_tier,
@@ -6,4 +9,5 @@ from . import (
     loyalty_program,
     res_partner,
     sale_order,
+    crm_loyalty_report,
 )

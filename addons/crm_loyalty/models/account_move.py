@@ -12,6 +12,13 @@ class AccountMove(models.Model):
         posted.filtered(lambda m: m.move_type == "out_refund")._crm_loyalty_reverse_points()
         return posted
 
+    def _invoice_paid_hook(self):
+        result = super()._invoice_paid_hook()
+        orders = self.filtered(lambda m: m.move_type == "out_invoice").invoice_line_ids.sale_line_ids.order_id
+        if orders:
+            orders.sudo()._crm_release_paid_points()
+        return result
+
     def _crm_loyalty_reverse_points(self):
         """A posted credit note takes back the points its order lines earned, in proportion of
         the refunded amount, once per credit note (posting it again changes nothing)."""
@@ -42,8 +49,10 @@ class AccountMove(models.Model):
                         ("order_id", "=", order.id),
                         ("issued", ">", 0),
                         ("entry_type", "=", "earn"),
+                        ("crm_released", "=", False),
                     ]
                 )
+                pending = order._crm_pending_points()
                 per_card = defaultdict(float)
                 for row in earned:
                     per_card[row.card_id] += row.issued
@@ -61,7 +70,8 @@ class AccountMove(models.Model):
                     if target <= 0:
                         continue
                     card._crm_lock()
-                    taken = min(target, card.points)
+                    # points still pending payment are taken back from what will be released
+                    taken = 0.0 if pending.get((order, card), 0.0) > 0 else min(target, card.points)
                     History.with_context(crm_loyalty_entry_type="reversal").create(
                         {
                             "card_id": card.id,
@@ -74,7 +84,9 @@ class AccountMove(models.Model):
                                 move=move.name,
                                 order=order.name,
                                 points=round(taken, 2),
-                                short=_(" (%s already spent)", round(target - taken, 2))
+                                short=_(" (%s not released yet)", round(target, 2))
+                                if pending.get((order, card), 0.0) > 0
+                                else _(" (%s already spent)", round(target - taken, 2))
                                 if taken < target
                                 else "",
                             ),

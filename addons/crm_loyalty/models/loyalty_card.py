@@ -3,7 +3,7 @@ from collections import defaultdict
 import psycopg2
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
@@ -65,6 +65,30 @@ class LoyaltyCard(models.Model):
         for card in self:
             card.next_expiry_date = first.get(card, False)
             card.expiring_points = soon.get(card.id, 0.0)
+
+    def _crm_pending_total(self):
+        """Points earned but held back until payment (programs that award when paid)."""
+        self.ensure_one()
+        held = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [("card_id", "=", self.id), "|", ("entry_type", "=", "pending"), ("crm_released", "=", True)],
+                [],
+                ["used:sum", "crm_pending_closed:sum"],
+            )
+        )
+        used, closed = held[0] if held else (0.0, 0.0)
+        return max((used or 0.0) - (closed or 0.0), 0.0)
+
+    def _crm_tier_progress(self):
+        """Percentage of the way from the current tier to the next one (100 at the top)."""
+        self.ensure_one()
+        if not self.next_tier_id:
+            return 100
+        start = self.tier_id.min_qualifying_points if self.tier_id else 0.0
+        span = self.next_tier_id.min_qualifying_points - start
+        return int(max(0.0, min(1.0, (self.qualifying_points - start) / span)) * 100) if span > 0 else 0
 
     # ------------------------------------------------------------------ ledger
 
@@ -133,7 +157,16 @@ class LoyaltyCard(models.Model):
                 to_take = row.used or 0.0
                 if to_take <= 0:
                     continue
-                if row.entry_type == "expire" and row.description and row.expiry_date:
+                if row.entry_type == "pending":
+                    # points held back until payment come out of the order's own award
+                    candidates = [
+                        r
+                        for r in remaining
+                        if r.order_model == row.order_model
+                        and r.order_id == row.order_id
+                        and not r.crm_released
+                    ]
+                elif row.entry_type == "expire" and row.description and row.expiry_date:
                     # an expiry consumes the awards it expires (same expiry date or earlier)
                     candidates = [r for r in remaining if r.expiry_date and r.expiry_date <= row.expiry_date]
                 else:
@@ -181,6 +214,51 @@ class LoyaltyCard(models.Model):
             "target": "new",
             "context": {"default_card_id": self.id},
         }
+
+    # ------------------------------------------------------------------ demo
+
+    @api.model
+    def _crm_demo_story(self, refs):
+        """Demo data: customers who earned, saw points about to expire, were upgraded,
+        redeemed and got a partial refund, so every screen (and the portal) has a story."""
+        program_id, product_id, *partner_ids = refs
+        program = self.env["loyalty.program"].browse(program_id)
+        product = self.env["product.product"].browse(product_id)
+        today = fields.Date.context_today(self)
+        can_invoice = bool(self.env["account.journal"].search([("type", "=", "sale")], limit=1))
+
+        def order(partner, qty, redeem=False):
+            so = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
+                }
+            )
+            so._update_programs_and_rewards()
+            if redeem:
+                card = self.search([("partner_id", "=", partner.id), ("program_id", "=", program.id)])
+                so._apply_program_reward(program.reward_ids[:1], card)
+            so.action_confirm()
+            return so
+
+        for partner in self.env["res.partner"].browse(partner_ids).exists():
+            first = order(partner, 5)
+            # bought nearly a year ago: those points expire within the warning window
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE loyalty_history SET date = %s, expiry_date = %s "
+                "WHERE order_model = 'sale.order' AND order_id = %s AND issued > 0",
+                [today - relativedelta(days=345), today + relativedelta(days=20), first.id],
+            )
+            self.env["loyalty.history"].invalidate_model()
+            big = order(partner, 20 if partner.id == partner_ids[0] else 70)  # Silver, or Gold
+            order(partner, 2, redeem=True)
+            if can_invoice:
+                invoice = big._create_invoices()
+                invoice.action_post()
+                refund = invoice._reverse_moves()
+                refund.invoice_line_ids.filtered(lambda line: line.product_id == product).quantity = 2
+                refund.action_post()
 
     # ------------------------------------------------------------------ expiry
 
@@ -242,64 +320,131 @@ class LoyaltyCard(models.Model):
     # ------------------------------------------------------------------ tiers
 
     def _crm_qualifying_points(self, today=None):
+        """{card id: points earned in the program's qualifying window}, one grouped query."""
+        if not self.ids:
+            return {}
         today = today or fields.Date.context_today(self)
-        result = {}
         self.env["loyalty.history"].flush_model()
-        by_window = defaultdict(list)
-        for card in self:
-            by_window[card.program_id.qualifying_window_months or 12].append(card.id)
-        for months, ids in by_window.items():
-            self.env.cr.execute(
-                """SELECT card_id, SUM(issued) FROM loyalty_history
-                    WHERE card_id = ANY(%s) AND entry_type IN ('earn', 'adjust') AND issued > 0 AND date > %s
-                 GROUP BY card_id""",
-                [ids, today - relativedelta(months=months)],
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.card_id, SUM(CASE WHEN h.entry_type = 'pending' THEN -h.used ELSE h.issued END)
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                  JOIN loyalty_program p ON p.id = c.program_id
+                 WHERE h.card_id = ANY(%(ids)s)
+                   AND (h.entry_type IN ('earn', 'adjust') AND h.issued > 0 OR h.entry_type = 'pending')
+                   AND h.date > %(today)s::date
+                               - make_interval(months => COALESCE(NULLIF(p.qualifying_window_months, 0), 12))
+              GROUP BY h.card_id
+                """,
+                ids=self.ids,
+                today=today,
             )
-            result.update(dict(self.env.cr.fetchall()))
-        return result
+        )
+        return dict(self.env.cr.fetchall())
 
     def _crm_update_tiers(self, allow_downgrade=False, today=None):
         """Upgrades at once; downgrades only when allowed (the review cron) after the grace."""
+        if not self.ids:
+            return self.browse()
+        return self._crm_review_tiers_sql(SQL("c.id = ANY(%s)", self.ids), allow_downgrade, today)
+
+    @api.model
+    def _cron_review_tiers(self, today=None):
+        """Nightly review of every card of a program with tiers: qualifying points, upgrades,
+        downgrades after the grace period. Set-based: one UPDATE whatever the number of cards;
+        only the cards whose tier changed get a chatter note (and the program's mail)."""
+        return self._crm_review_tiers_sql(
+            SQL("c.active AND EXISTS (SELECT 1 FROM crm_loyalty_tier t WHERE t.program_id = c.program_id)"),
+            allow_downgrade=True,
+            today=today,
+        )
+
+    def _crm_review_tiers_sql(self, where, allow_downgrade, today=None):
         today = today or fields.Date.context_today(self)
-        qualifying = self._crm_qualifying_points(today)
-        changes = []
-        for card in self.filtered(lambda c: c.program_id.tier_ids):
-            points = qualifying.get(card.id, 0.0)
-            target = card.program_id.tier_ids.filtered(
-                lambda t, p=points: t.min_qualifying_points <= p
-            ).sorted("min_qualifying_points")[-1:]
-            vals = {"qualifying_points": points}
-            current = card.tier_id
-            if target and (not current or target.min_qualifying_points > current.min_qualifying_points):
-                vals.update(tier_id=target.id, tier_since=today, tier_downgrade_date=False)
-            elif current and target != current:
-                grace_end = card.tier_downgrade_date
-                if not grace_end:
-                    vals["tier_downgrade_date"] = today + relativedelta(days=card.program_id.tier_grace_days)
-                elif allow_downgrade and grace_end <= today:
-                    vals.update(tier_id=target.id, tier_since=today, tier_downgrade_date=False)
-            elif card.tier_downgrade_date:
-                vals["tier_downgrade_date"] = False
-            old_tier = card.tier_id
-            card.with_context(crm_loyalty_no_reconcile=True, tracking_disable=True).write(vals)
-            if card.tier_id != old_tier:
-                changes.append((card, old_tier))
-        for card, old_tier in changes:
-            card.message_post(
-                body=_(
-                    "Tier changed from %(old)s to %(new)s (%(points)s qualifying points).",
-                    old=old_tier.name or _("none"),
-                    new=card.tier_id.name or _("none"),
-                    points=card.qualifying_points,
-                ),
-                subtype_xmlid="mail.mt_note",
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH q AS (
+                    SELECT c.id, c.program_id, c.tier_id AS old_tier, c.tier_downgrade_date AS grace_end,
+                           c.qualifying_points AS old_points, COALESCE(p.tier_grace_days, 0) AS grace_days,
+                           COALESCE(SUM(CASE WHEN h.entry_type = 'pending' THEN -h.used ELSE h.issued END), 0)
+                               AS points
+                      FROM loyalty_card c
+                      JOIN loyalty_program p ON p.id = c.program_id
+                 LEFT JOIN loyalty_history h
+                        ON h.card_id = c.id
+                       AND (h.entry_type IN ('earn', 'adjust') AND h.issued > 0 OR h.entry_type = 'pending')
+                       AND h.date > %(today)s::date
+                                    - make_interval(months => COALESCE(NULLIF(p.qualifying_window_months, 0), 12))
+                     WHERE %(where)s
+                  GROUP BY c.id, p.id
+                ), m AS (
+                    SELECT q.*, tgt.id AS target,
+                           CASE
+                               WHEN tgt.id IS NOT NULL
+                                    AND (q.old_tier IS NULL OR tgt.min_qualifying_points > cur.min_qualifying_points)
+                                   THEN 'up'
+                               WHEN q.old_tier IS NOT NULL AND tgt.id IS DISTINCT FROM q.old_tier THEN
+                                   CASE WHEN q.grace_end IS NULL THEN 'grace'
+                                        WHEN %(downgrade)s AND q.grace_end <= %(today)s THEN 'down'
+                                        ELSE 'wait' END
+                               WHEN q.grace_end IS NOT NULL THEN 'clear'
+                               ELSE 'none'
+                           END AS move
+                      FROM q
+                 LEFT JOIN crm_loyalty_tier cur ON cur.id = q.old_tier
+                 LEFT JOIN LATERAL (
+                        SELECT t.id, t.min_qualifying_points FROM crm_loyalty_tier t
+                         WHERE t.program_id = q.program_id AND t.min_qualifying_points <= q.points
+                      ORDER BY t.min_qualifying_points DESC LIMIT 1
+                    ) tgt ON TRUE
+                )
+                UPDATE loyalty_card c
+                   SET qualifying_points = m.points,
+                       tier_id = CASE WHEN m.move IN ('up', 'down') THEN m.target ELSE c.tier_id END,
+                       tier_since = CASE WHEN m.move IN ('up', 'down') THEN %(today)s ELSE c.tier_since END,
+                       tier_downgrade_date = CASE
+                           WHEN m.move IN ('up', 'down', 'clear') THEN NULL
+                           WHEN m.move = 'grace' THEN %(today)s::date + m.grace_days
+                           ELSE c.tier_downgrade_date END
+                  FROM m
+                 WHERE c.id = m.id
+                   AND (m.move NOT IN ('none', 'wait') OR c.qualifying_points IS DISTINCT FROM m.points)
+             RETURNING c.id, m.old_tier, m.move
+                """,
+                today=today,
+                where=where,
+                downgrade=bool(allow_downgrade),
             )
+        )
+        rows = self.env.cr.fetchall()
+        self.invalidate_model(["qualifying_points", "tier_id", "tier_since", "tier_downgrade_date"])
+        changed = {card_id: old for card_id, old, move in rows if move in ("up", "down")}
+        cards = self.browse(list(changed))
+        if cards:
+            # stored fields that depend on the tier (partner's tier) follow the SQL update
+            self.env.add_to_compute(self.env["res.partner"]._fields["loyalty_tier_id"], cards.partner_id)
+            self.env["res.partner"].flush_model(["loyalty_tier_id"])
+            cards._crm_announce_tier_changes(changed)
+        return cards
+
+    def _crm_announce_tier_changes(self, old_tiers):
+        """Chatter note on each card whose tier changed, and the program's mail if any."""
+        Tier = self.env["crm.loyalty.tier"]
+        bodies = {}
+        for card in self:
+            old = Tier.browse(old_tiers.get(card.id))
+            bodies[card.id] = _(
+                "Tier changed from %(old)s to %(new)s (%(points)s qualifying points).",
+                old=old.name or _("none"),
+                new=card.tier_id.name or _("none"),
+                points=card.qualifying_points,
+            )
+        self._message_log_batch(bodies=bodies)
+        for card in self:
             template = card.program_id.tier_mail_template_id
             if template and card.partner_id.email:
                 template.send_mail(card.id)
-        return [c for c, _old in changes]
-
-    @api.model
-    def _cron_review_tiers(self):
-        cards = self.search([("program_id.tier_ids", "!=", False), ("active", "=", True)])
-        return cards._crm_update_tiers(allow_downgrade=True)

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 ENTRY_TYPES = [
@@ -9,6 +9,7 @@ ENTRY_TYPES = [
     ("expire", "Expired"),
     ("adjust", "Adjustment"),
     ("reversal", "Reversal"),
+    ("pending", "Pending payment"),
 ]
 LEDGER_CONTEXT = "crm_loyalty_ledger"
 
@@ -20,6 +21,7 @@ class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
     _order = "id desc"
 
+    card_id = fields.Many2one(index=True)
     entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, index=True, readonly=True)
     date = fields.Date(default=fields.Date.context_today, required=True, index=True, readonly=True)
     expiry_date = fields.Date(
@@ -33,9 +35,27 @@ class LoyaltyHistory(models.Model):
     crm_reversed_order_id = fields.Many2one(
         "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
     )
+    crm_released = fields.Boolean(
+        string="Released on Payment",
+        readonly=True,
+        help="Award of points that were pending until the order's invoices were paid.",
+    )
+    crm_pending_closed = fields.Float(
+        string="Pending Points Closed", readonly=True, help="Pending points this release settles."
+    )
     crm_reversed_points = fields.Float(
         readonly=True, help="Points the credit note should take back (more than 'used' when already spent)."
     )
+
+    def init(self):
+        # the expiry cron reads only the awards with points left
+        tools.create_index(
+            self.env.cr,
+            "loyalty_history_crm_due_idx",
+            self._table,
+            ["expiry_date"],
+            where="remaining_points > 0 AND expiry_date IS NOT NULL",
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -63,7 +83,7 @@ class LoyaltyHistory(models.Model):
                 vals = {"remaining_points": row.issued}
                 if months and not row.expiry_date:
                     vals["expiry_date"] = row.date + relativedelta(months=months)
-                super(LoyaltyHistory, row).write(vals)
+                row.write(vals)  # sudo: allowed by the ledger guard
 
     def write(self, vals):
         if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:

@@ -68,7 +68,123 @@ class SaleOrder(models.Model):
             self.env["loyalty.history"].create(rows)
             for card, extra in bonus.items():
                 card.sudo().points += extra
+        self._crm_hold_unpaid_points()
         earned.card_id.sudo()._crm_update_tiers()
+
+    # ------------------------------------------------------------------ earn when paid
+
+    def _crm_pending_points(self):
+        """{(order, card): points held back and not released yet} for programs that award
+        points when the invoice is paid."""
+        History = self.env["loyalty.history"].sudo()
+        result = defaultdict(float)
+        for order_id, card, entry_type, released, closed, used in History._read_group(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                "|",
+                ("entry_type", "=", "pending"),
+                ("crm_released", "=", True),
+            ],
+            ["order_id", "card_id", "entry_type", "crm_released"],
+            ["crm_pending_closed:sum", "used:sum"],
+        ):
+            order = self.browse(order_id)
+            if entry_type == "pending":
+                result[order, card] += used
+            elif released:
+                result[order, card] -= closed
+        return result
+
+    def _crm_hold_unpaid_points(self):
+        """Points of 'when the invoice is paid' programs are earned (the ledger says so) and
+        held back at once by a 'pending' row, until the order's invoices are paid."""
+        History = self.env["loyalty.history"].sudo()
+        held = History.search(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                ("entry_type", "=", "pending"),
+            ]
+        )
+        done = {(row.order_id, row.card_id) for row in held}
+        to_hold = defaultdict(float)
+        for row in History.search(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                ("entry_type", "=", "earn"),
+                ("issued", ">", 0),
+                ("crm_released", "=", False),
+                ("card_id.program_id.earn_timing", "=", "paid"),
+            ]
+        ):
+            if (row.order_id, row.card_id) not in done:
+                to_hold[row.order_id, row.card_id] += row.issued
+        if not to_hold:
+            return
+        History.with_context(crm_loyalty_entry_type="pending").create(
+            [
+                {
+                    "card_id": card.id,
+                    "order_model": self._name,
+                    "order_id": order_id,
+                    "description": _("Pending until the invoice of %s is paid", self.browse(order_id).name),
+                    "used": points,
+                    "entry_type": "pending",
+                }
+                for (order_id, card), points in to_hold.items()
+            ]
+        )
+        for (_order_id, card), points in to_hold.items():
+            card.with_context(crm_loyalty_no_reconcile=True).points -= points
+
+    def _crm_release_paid_points(self):
+        """Release the held-back points of the orders whose posted invoices are all paid, less
+        what credit notes already took back while they were pending."""
+        History = self.env["loyalty.history"].sudo()
+        pending = {key: points for key, points in self._crm_pending_points().items() if points > 0}
+        if not pending:
+            return
+        reversed_points = defaultdict(float)
+        for row in History.search(
+            [
+                ("entry_type", "=", "reversal"),
+                ("crm_reversed_order_id", "in", [order.id for order, _card in pending]),
+            ]
+        ):
+            reversed_points[row.crm_reversed_order_id, row.card_id] += row.crm_reversed_points - row.used
+        vals_list = []
+        for (order, card), points in pending.items():
+            invoices = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            )
+            if (
+                order.state != "sale"
+                or not invoices
+                or any(inv.payment_state not in ("paid", "in_payment") for inv in invoices)
+            ):
+                continue
+            release = max(points - reversed_points.get((order, card), 0.0), 0.0)
+            vals_list.append(
+                {
+                    "card_id": card.id,
+                    "order_model": self._name,
+                    "order_id": order.id,
+                    "description": _("Released: invoice of %s paid", order.name),
+                    "issued": release,
+                    "entry_type": "earn",
+                    "crm_released": True,
+                    "crm_pending_closed": points,
+                }
+            )
+            # closes the pending amount even when a credit note took all of it back
+            card.sudo()._crm_lock()
+            card.with_context(crm_loyalty_no_reconcile=True).points += release
+        if vals_list:
+            History.create(vals_list)
+            cards = self.env["loyalty.card"].browse([v["card_id"] for v in vals_list])
+            cards._crm_update_tiers()
 
     def _action_cancel(self):
         confirmed = self.filtered(lambda o: o.state == "sale")
@@ -86,7 +202,12 @@ class SaleOrder(models.Model):
             )
         ):
             bonus[row.card_id] += row.issued
+        held = confirmed._crm_pending_points()
         result = super()._action_cancel()
         for card, extra in bonus.items():
             card.sudo().points -= extra
+        # core takes back what the order gave; points held back were never given
+        for (_order, card), points in held.items():
+            if points:
+                card.sudo().points += points
         return result
