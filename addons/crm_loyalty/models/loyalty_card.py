@@ -264,8 +264,9 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _cron_expire_points(self, today=None):
-        """Expire due points set-based: one expiry row per card and expiry date, the awards'
-        remaining points set to zero and the balances lowered, in three statements."""
+        """Expire due points set-based: the due awards' remaining points set to zero, one
+        expiry row per card, the cards' balances and their partners' points lowered, in a few
+        statements whatever the number of entries."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
         cr = self.env.cr
@@ -273,18 +274,25 @@ class LoyaltyCard(models.Model):
             SQL(
                 """
                 CREATE TEMP TABLE crm_loyalty_due ON COMMIT DROP AS
-                SELECT h.card_id, h.expiry_date, SUM(h.remaining_points) AS points, array_agg(h.id) AS ids
+                SELECT h.id, h.card_id, h.expiry_date, h.remaining_points AS points
                   FROM loyalty_history h
                  WHERE h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND h.expiry_date <= %(today)s
-              GROUP BY h.card_id, h.expiry_date
                 """,
                 today=today,
             )
         )
+        if not cr.rowcount:
+            cr.execute("DROP TABLE crm_loyalty_due")
+            return {"expiry_rows": 0, "cards": 0}
+        cr.execute("ANALYZE crm_loyalty_due")
+        cr.execute(
+            "UPDATE loyalty_history h SET remaining_points = 0 FROM crm_loyalty_due d WHERE h.id = d.id"
+        )
         cr.execute(
             """
-            UPDATE loyalty_history h SET remaining_points = 0
-              FROM crm_loyalty_due d WHERE h.id = ANY(d.ids)
+            CREATE TEMP TABLE crm_loyalty_due_card ON COMMIT DROP AS
+            SELECT card_id, MAX(expiry_date) AS expiry_date, SUM(points) AS points
+              FROM crm_loyalty_due GROUP BY card_id
             """
         )
         cr.execute(
@@ -296,7 +304,7 @@ class LoyaltyCard(models.Model):
                 SELECT d.card_id, %(label)s || to_char(d.expiry_date, 'YYYY-MM-DD'), 0, d.points,
                        'expire', %(today)s, d.expiry_date, 0, c.partner_id, c.program_id,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
-                  FROM crm_loyalty_due d JOIN loyalty_card c ON c.id = d.card_id
+                  FROM crm_loyalty_due_card d JOIN loyalty_card c ON c.id = d.card_id
                 """,
                 label=_("Points expired on "),
                 today=today,
@@ -306,15 +314,28 @@ class LoyaltyCard(models.Model):
         expired_rows = cr.rowcount
         cr.execute(
             """
-            UPDATE loyalty_card c SET points = c.points - s.points
-              FROM (SELECT card_id, SUM(points) AS points FROM crm_loyalty_due GROUP BY card_id) s
-             WHERE c.id = s.card_id
+            UPDATE loyalty_card c SET points = c.points - d.points
+              FROM crm_loyalty_due_card d WHERE c.id = d.card_id
             """
         )
         cards = cr.rowcount
-        cr.execute("DROP TABLE crm_loyalty_due")
+        # the partner's stored loyalty_points follows (the ORM would recompute it per partner)
+        cr.execute(
+            """
+            UPDATE res_partner p SET loyalty_points = s.points
+              FROM (SELECT c.partner_id, SUM(c.points) AS points
+                      FROM loyalty_card c JOIN loyalty_program pr ON pr.id = c.program_id
+                     WHERE c.partner_id IN (SELECT c2.partner_id FROM crm_loyalty_due_card d
+                                              JOIN loyalty_card c2 ON c2.id = d.card_id)
+                       AND c.active AND pr.program_type = 'loyalty'
+                  GROUP BY c.partner_id) s
+             WHERE p.id = s.partner_id AND p.loyalty_points IS DISTINCT FROM s.points
+            """
+        )
+        cr.execute("DROP TABLE crm_loyalty_due, crm_loyalty_due_card")
         self.env["loyalty.history"].invalidate_model()
         self.invalidate_model(["points"])
+        self.env["res.partner"].invalidate_model(["loyalty_points"])
         return {"expiry_rows": expired_rows, "cards": cards}
 
     # ------------------------------------------------------------------ tiers
@@ -363,7 +384,12 @@ class LoyaltyCard(models.Model):
 
     def _crm_review_tiers_sql(self, where, allow_downgrade, today=None):
         today = today or fields.Date.context_today(self)
-        self.env.flush_all()
+        # only what the statement reads: flushing everything in the middle of an order's
+        # confirmation would make it pay for recomputations it does not need
+        self.env["loyalty.history"].flush_model(["card_id", "entry_type", "issued", "used", "date"])
+        self.flush_model(["program_id", "tier_id", "tier_downgrade_date", "qualifying_points", "active"])
+        self.env["crm.loyalty.tier"].flush_model(["program_id", "min_qualifying_points"])
+        self.env["loyalty.program"].flush_model(["qualifying_window_months", "tier_grace_days"])
         self.env.cr.execute(
             SQL(
                 """

@@ -71,19 +71,47 @@ class LoyaltyHistory(models.Model):
                 vals = dict(vals)
                 vals.setdefault("entry_type", entry_type or ("use" if used and not issued else "earn"))
                 split.append(vals)
+        # awards carry their remaining points and expiry date from the start
+        cards = (
+            self.env["loyalty.card"].sudo().browse({vals["card_id"] for vals in split if vals.get("card_id")})
+        )
+        validity = {card.id: card.program_id.points_validity_months for card in cards}
+        today = fields.Date.context_today(self)
+        for vals in split:
+            if (vals.get("issued") or 0.0) > 0:
+                vals.setdefault("remaining_points", vals["issued"])
+                months = validity.get(vals.get("card_id"))
+                if months and not vals.get("expiry_date"):
+                    day = fields.Date.to_date(vals.get("date")) or today
+                    vals["expiry_date"] = day + relativedelta(months=months)
         records = super(LoyaltyHistory, self.sudo()).create(split).with_env(self.env)
-        records._crm_init_remaining()
-        records.card_id._crm_replay_ledger()
+        consumers = records.filtered(lambda r: (r.used or 0.0) > 0)
+        if consumers:
+            consumers._crm_consume()
         return records
 
-    def _crm_init_remaining(self):
-        for row in self.sudo():
-            if row.issued > 0:
-                months = row.card_id.program_id.points_validity_months
-                vals = {"remaining_points": row.issued}
-                if months and not row.expiry_date:
-                    vals["expiry_date"] = row.date + relativedelta(months=months)
-                row.write(vals)  # sudo: allowed by the ledger guard
+    def _crm_consume(self):
+        """Take each consuming row's points from the awards with points left, first-expiring
+        first (a 'pending' row from its own order's award, an expiry from the awards it expires).
+        Incremental: reads only the open awards of the card, never its whole history."""
+        History = self.sudo().with_context(**{LEDGER_CONTEXT: True})
+        for row in self.sudo().sorted("id"):
+            domain = [("card_id", "=", row.card_id.id), ("remaining_points", ">", 0), ("id", "!=", row.id)]
+            if row.entry_type == "pending":
+                domain += [
+                    ("order_model", "=", row.order_model),
+                    ("order_id", "=", row.order_id),
+                    ("crm_released", "=", False),
+                ]
+            elif row.entry_type == "expire" and row.expiry_date:
+                domain += [("expiry_date", "<=", row.expiry_date)]
+            to_take = row.used
+            for award in History.search(domain, order="expiry_date, id"):
+                take = min(award.remaining_points, to_take)
+                award.remaining_points -= take
+                to_take -= take
+                if to_take <= 0:
+                    break
 
     def write(self, vals):
         if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:

@@ -68,8 +68,9 @@ class SaleOrder(models.Model):
             self.env["loyalty.history"].create(rows)
             for card, extra in bonus.items():
                 card.sudo().points += extra
-        self._crm_hold_unpaid_points()
-        earned.card_id.sudo()._crm_update_tiers()
+        if "paid" in earned.card_id.program_id.mapped("earn_timing"):
+            self._crm_hold_unpaid_points()
+        earned.card_id.sudo().filtered("program_id.tier_ids")._crm_update_tiers()
 
     # ------------------------------------------------------------------ earn when paid
 

@@ -75,6 +75,7 @@ class TestLedgerTiers(LoyaltyCase):
         self.assertEqual(card.points, before, "nothing expires the day before")
         self.assertGreaterEqual(Card._cron_expire_points(today=first.expiry_date)["cards"], 1)
         self.assertEqual(card.points, before - 50)
+        self.assertEqual(self.customer.loyalty_points, card.points, "the partner's points follow")
         expire = card.history_ids.filtered(lambda h: h.entry_type == "expire")
         self.assertEqual(expire.used, 50)
         self.assertEqual(first.remaining_points, 0)

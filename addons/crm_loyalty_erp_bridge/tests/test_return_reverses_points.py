@@ -1,7 +1,6 @@
 from odoo import Command
-from odoo.tests import tagged
-
 from odoo.addons.crm_erp_bridge.tests.test_ticket_return import TestTicketReturn
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
