@@ -15,6 +15,7 @@
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",
         "views/crm_loyalty_views.xml",
+        "views/crm_loyalty_trigger_views.xml",
         "views/menus.xml",
         "views/crm_loyalty_portal_templates.xml",
     ],

@@ -4,6 +4,7 @@
 from . import (
     account_move,
     crm_loyalty_tier,
+    crm_loyalty_trigger,
     loyalty_card,
     loyalty_history,
     loyalty_program,

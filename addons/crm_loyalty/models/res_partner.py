@@ -13,6 +13,9 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="Best tier among the customer's loyalty cards.",
     )
+    crm_birthday = fields.Date(
+        string="Birthday", help="Optional: birthday rewards are sent on this day each year."
+    )
     loyalty_points = fields.Float(
         compute="_compute_loyalty_summary",
         store=True,

@@ -71,6 +71,7 @@ class SaleOrder(models.Model):
         if "paid" in earned.card_id.program_id.mapped("earn_timing"):
             self._crm_hold_unpaid_points()
         earned.card_id.sudo().filtered("program_id.tier_ids")._crm_update_tiers()
+        self.env["crm.loyalty.trigger"]._run_on_orders(self)
 
     # ------------------------------------------------------------------ earn when paid
 

@@ -5,4 +5,5 @@ from . import (
     test_portal,
     test_reports,
     test_reversal_concurrency,
+    test_triggers,
 )
