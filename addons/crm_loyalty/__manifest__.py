@@ -14,6 +14,7 @@
     "data": [
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_templates.xml",
         "views/crm_loyalty_views.xml",
         "views/crm_loyalty_trigger_views.xml",
         "views/menus.xml",

@@ -265,7 +265,7 @@ class LoyaltyCard(models.Model):
     @api.model
     def _cron_expire_points(self, today=None):
         """Expire due points set-based: the due awards' remaining points set to zero, one
-        expiry row per card, the cards' balances and their partners' points lowered, in a few
+        expiry row per card and the cards' balances lowered, in a few
         statements whatever the number of entries."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
@@ -319,24 +319,35 @@ class LoyaltyCard(models.Model):
             """
         )
         cards = cr.rowcount
-        # the partner's stored loyalty_points follows (the ORM would recompute it per partner)
-        cr.execute(
-            """
-            UPDATE res_partner p SET loyalty_points = s.points
-              FROM (SELECT c.partner_id, SUM(c.points) AS points
-                      FROM loyalty_card c JOIN loyalty_program pr ON pr.id = c.program_id
-                     WHERE c.partner_id IN (SELECT c2.partner_id FROM crm_loyalty_due_card d
-                                              JOIN loyalty_card c2 ON c2.id = d.card_id)
-                       AND c.active AND pr.program_type = 'loyalty'
-                  GROUP BY c.partner_id) s
-             WHERE p.id = s.partner_id AND p.loyalty_points IS DISTINCT FROM s.points
-            """
-        )
         cr.execute("DROP TABLE crm_loyalty_due, crm_loyalty_due_card")
         self.env["loyalty.history"].invalidate_model()
         self.invalidate_model(["points"])
-        self.env["res.partner"].invalidate_model(["loyalty_points"])
+        self.env["res.partner"].invalidate_model(["loyalty_points"])  # computed from the cards
         return {"expiry_rows": expired_rows, "cards": cards}
+
+    @api.model
+    def _cron_warn_expiry(self, today=None):
+        """Mail the customers whose awards expire in exactly 'Warn Before Expiry' days (one
+        grouped query finds them; a customer with several such awards gets one mail)."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT c.id
+              FROM loyalty_history h
+              JOIN loyalty_card c ON c.id = h.card_id
+              JOIN loyalty_program p ON p.id = c.program_id
+             WHERE h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND c.active
+               AND p.expiry_warning_days > 0 AND p.expiry_mail_template_id IS NOT NULL
+               AND c.partner_id IS NOT NULL
+               AND h.expiry_date = %s::date + p.expiry_warning_days
+            """,
+            [today],
+        )
+        cards = self.browse(r[0] for r in self.env.cr.fetchall())
+        for card in cards:
+            card.program_id.expiry_mail_template_id.send_mail(card.id)
+        return cards
 
     # ------------------------------------------------------------------ tiers
 

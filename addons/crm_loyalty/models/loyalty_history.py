@@ -22,16 +22,15 @@ class LoyaltyHistory(models.Model):
     _order = "id desc"
 
     card_id = fields.Many2one(index=True)
-    entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, index=True, readonly=True)
-    date = fields.Date(default=fields.Date.context_today, required=True, index=True, readonly=True)
-    expiry_date = fields.Date(
-        readonly=True, index="btree_not_null", help="When the points of this award expire."
-    )
+    # few indexes: the expiry cron rewrites many rows at once, and every index slows it down
+    entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, readonly=True)
+    date = fields.Date(default=fields.Date.context_today, required=True, readonly=True)
+    expiry_date = fields.Date(readonly=True, help="When the points of this award expire.")
     remaining_points = fields.Float(
         readonly=True, help="Points of this award not used nor expired yet (first-expiring-first)."
     )
     partner_id = fields.Many2one(related="card_id.partner_id", store=True, index=True)
-    program_id = fields.Many2one(related="card_id.program_id", store=True, index=True)
+    program_id = fields.Many2one(related="card_id.program_id", store=True)
     crm_reversed_order_id = fields.Many2one(
         "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
     )

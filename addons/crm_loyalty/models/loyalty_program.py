@@ -59,6 +59,15 @@ class LoyaltyProgram(models.Model):
         default=14,
         help="Customers with points expiring within this many days are warned (0: no warning).",
     )
+    expiry_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Expiry Warning Email",
+        domain=[("model", "=", "loyalty.card")],
+        default=lambda self: self.env.ref(
+            "crm_loyalty.mail_template_points_expiring", raise_if_not_found=False
+        ),
+        help="Sent once per award, 'Warn Before Expiry' days before its points expire.",
+    )
     tier_ids = fields.One2many("crm.loyalty.tier", "program_id", string="Tiers")
     tier_mail_template_id = fields.Many2one(
         "mail.template",

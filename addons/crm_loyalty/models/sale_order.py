@@ -20,11 +20,40 @@ class SaleOrder(models.Model):
             }
         )
 
+    # ------------------------------------------------------------------ tier benefits
+
+    @staticmethod
+    def _crm_tier_allows(reward, coupon):
+        """A tier's benefit rewards are for that tier and the ones above it."""
+        tiers = coupon.program_id.tier_ids.filtered(lambda t: reward in t.reward_ids)
+        if not tiers:
+            return True
+        needed = min(tiers.mapped("min_qualifying_points"))
+        return bool(coupon.tier_id) and coupon.tier_id.min_qualifying_points >= needed
+
+    def _get_claimable_rewards(self, forced_coupons=None):
+        result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
+        for coupon in list(result):
+            allowed = result[coupon].filtered(lambda r, c=coupon: self._crm_tier_allows(r, c))
+            if allowed:
+                result[coupon] = allowed
+            else:
+                del result[coupon]
+        return result
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        if not self._crm_tier_allows(reward, coupon):
+            tiers = coupon.program_id.tier_ids.filtered(lambda t: reward in t.reward_ids)
+            return {"error": _("This reward is for %s members.", ", ".join(tiers.mapped("name")))}
+        return super()._apply_program_reward(reward, coupon, **kwargs)
+
     def action_confirm(self):
         # two orders spending the same points: the second one fails cleanly instead of
         # overdrawing the card (core checks the balance right after, on fresh values)
         (self.order_line.coupon_id | self.applied_coupon_ids).sudo()._crm_lock()
-        result = super().action_confirm()
+        # core writes the order's history rows before it changes the balances: the ledger is
+        # consistent by construction here, no need to reconcile each balance change
+        result = super(SaleOrder, self.with_context(crm_loyalty_no_reconcile=True)).action_confirm()
         self._crm_loyalty_after_confirm()
         return result
 

@@ -36,6 +36,13 @@ class TestLedgerTiers(LoyaltyCase):
             lambda c: c.program_id.program_type == "loyalty"
         )
         self.assertEqual(self.customer.loyalty_points, sum(all_cards.mapped("points")))
+        # segments and filters search on points
+        Partner = self.env["res.partner"]
+        nobody = Partner.create({"name": "No card"})
+        self.assertIn(self.customer, Partner.search([("loyalty_points", ">", 1000)]))
+        self.assertNotIn(self.customer, Partner.search([("loyalty_points", "<", 1000)]))
+        self.assertIn(nobody, Partner.search([("loyalty_points", "=", 0)]))
+        self.assertNotIn(nobody, Partner.search([("loyalty_points", ">", 0)]))
         self.assert_ledger_consistent(card)
 
     def test_downgrade_only_after_grace_in_review(self):
@@ -150,3 +157,42 @@ class TestLedgerTiers(LoyaltyCase):
             )
         with self.assertRaises(ValidationError):
             self.program.points_validity_months = -1
+
+    def test_expiry_warning_mail_once_at_the_warning_day(self):
+        self.order(100)
+        card = self.card()
+        award = card.history_ids.filtered(lambda h: h.entry_type == "earn")
+        self.program.expiry_warning_days = 10
+        self.assertTrue(self.program.expiry_mail_template_id, "the module's template by default")
+        warn_day = award.expiry_date - timedelta(days=10)
+        Card = self.env["loyalty.card"]
+        self.assertNotIn(card, Card._cron_warn_expiry(today=warn_day - timedelta(days=1)))
+        mails = self.env["mail.mail"].search([("model", "=", "loyalty.card"), ("res_id", "=", card.id)])
+        self.assertIn(card, Card._cron_warn_expiry(today=warn_day))
+        new = self.env["mail.mail"].search([("model", "=", "loyalty.card"), ("res_id", "=", card.id)]) - mails
+        self.assertEqual(len(new), 1)
+        self.assertIn("expire", new.subject)
+        self.assertNotIn(card, Card._cron_warn_expiry(today=warn_day + timedelta(days=1)))
+
+    def test_tier_benefit_rewards_only_for_the_tier_and_above(self):
+        gift = self.env["loyalty.reward"].create(
+            {
+                "program_id": self.program.id,
+                "reward_type": "discount",
+                "discount": 20,
+                "discount_mode": "per_order",
+                "required_points": 10,
+            }
+        )
+        self.gold.reward_ids = gift
+        self.order(150)  # Silver
+        card = self.card()
+        order = self.order(10, confirm=False)
+        claimable = order._get_claimable_rewards(forced_coupons=card)
+        self.assertIn(self.program.reward_ids - gift, claimable[card], "other rewards stay claimable")
+        self.assertNotIn(gift, claimable[card])
+        self.assertIn("Gold", order._apply_program_reward(gift, card).get("error", ""))
+        self.order(400)  # Gold
+        self.assertEqual(card.tier_id, self.gold)
+        self.assertIn(gift, order._get_claimable_rewards(forced_coupons=card)[card])
+        self.assertFalse(order._apply_program_reward(gift, card).get("error"))
