@@ -14,7 +14,11 @@
     "data": [
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_templates.xml",
+        "views/crm_loyalty_views.xml",
+        "views/crm_loyalty_trigger_views.xml",
         "views/menus.xml",
+        "views/crm_loyalty_portal_templates.xml",
     ],
     "demo": [
         "demo/loyalty_demo.xml",

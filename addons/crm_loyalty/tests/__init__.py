@@ -1,1 +1,9 @@
-from . import test_install
+from . import (
+    test_earn_timing,
+    test_install,
+    test_ledger_tiers,
+    test_portal,
+    test_reports,
+    test_reversal_concurrency,
+    test_triggers,
+)

@@ -1,1 +1,1 @@
-from . import test_install
+from . import test_install, test_return_reverses_points

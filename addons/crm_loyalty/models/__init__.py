@@ -1,0 +1,14 @@
+# isort: skip_file
+# crm_loyalty_report comes last: Odoo creates tables and views in import order, and the
+# report's SQL view reads columns this module adds to loyalty.program and loyalty.history.
+from . import (
+    account_move,
+    crm_loyalty_tier,
+    crm_loyalty_trigger,
+    loyalty_card,
+    loyalty_history,
+    loyalty_program,
+    res_partner,
+    sale_order,
+    crm_loyalty_report,
+)

@@ -1,0 +1,414 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .loyalty_history import LEDGER_CONTEXT
+
+CONDITIONS = [
+    ("first_order", "First order"),
+    ("nth_order", "Nth order"),
+    ("product_bought", "Product bought"),
+    ("category_bought", "Product category bought"),
+    ("spend_over", "Spent over an amount in a period"),
+    ("rfm_segment", "Entered an RFM segment"),
+    ("segment", "In a customer segment"),
+    ("no_purchase", "No purchase for N days"),
+    ("birthday", "Birthday"),
+]
+ORDER_CONDITIONS = ("first_order", "nth_order", "product_bought", "category_bought", "spend_over")
+ACTIONS = [
+    ("coupon", "Issue a coupon"),
+    ("points", "Grant bonus points"),
+    ("mail", "Send an email"),
+    ("activity", "Schedule an activity"),
+]
+
+
+class CrmLoyaltyTrigger(models.Model):
+    """A reward issued when a customer's purchases meet a condition: on order confirmation
+    (order conditions) and by a daily cron (all conditions). One reward per customer, trigger
+    and period, guaranteed by a unique key on the log."""
+
+    _name = "crm.loyalty.trigger"
+    _description = "Purchase-Triggered Reward"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    condition = fields.Selection(CONDITIONS, required=True, default="first_order", tracking=True)
+    order_count = fields.Integer(
+        "Nth Order", default=1, help="The customer's confirmed order number that triggers."
+    )
+    product_ids = fields.Many2many("product.product", string="Products")
+    category_ids = fields.Many2many("product.category", string="Product Categories")
+    amount = fields.Monetary("Spent Over", currency_field="currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_days = fields.Integer("In the Last (days)", default=365)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM Segment")
+    segment_id = fields.Many2one("crm.customer.segment", string="Customer Segment")
+    days = fields.Integer("Days Without Purchase", default=90)
+    action = fields.Selection(ACTIONS, required=True, default="coupon", tracking=True)
+    coupon_program_id = fields.Many2one(
+        "loyalty.program", string="Coupon Program", domain=[("program_type", "=", "coupons")]
+    )
+    program_id = fields.Many2one(
+        "loyalty.program", string="Loyalty Program", domain=[("program_type", "=", "loyalty")]
+    )
+    points = fields.Float("Bonus Points")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email Template", domain=[("model", "=", "res.partner")]
+    )
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_summary = fields.Char("Activity Summary")
+    activity_user_id = fields.Many2one(
+        "res.users", string="Assigned To", help="Empty: the customer's salesperson, else you."
+    )
+    period = fields.Selection(
+        [("once", "Once per customer"), ("year", "Once a year"), ("month", "Once a month")],
+        required=True,
+        default="once",
+        help="A customer gets this reward at most once in this period.",
+    )
+    log_ids = fields.One2many("crm.loyalty.trigger.log", "trigger_id", string="Issued")
+    log_count = fields.Integer(compute="_compute_log_count", string="Rewards Issued")
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["crm.loyalty.trigger.log"]._read_group(
+                [("trigger_id", "in", self.ids)], ["trigger_id"], ["__count"]
+            )
+        )
+        for trigger in self:
+            trigger.log_count = counts.get(trigger, 0)
+
+    @api.constrains(
+        "condition", "order_count", "product_ids", "category_ids", "amount", "period_days", "rfm_segment",
+        "segment_id", "days", "action", "coupon_program_id", "program_id", "points", "mail_template_id",
+        "activity_type_id",
+    )  # fmt: skip
+    def _check_trigger(self):
+        for trigger in self:
+            condition, action = trigger.condition, trigger.action
+            if condition == "nth_order" and trigger.order_count < 1:
+                raise ValidationError(_("The order number must be 1 or more."))
+            if condition == "product_bought" and not trigger.product_ids:
+                raise ValidationError(_("Choose the products that trigger the reward."))
+            if condition == "category_bought" and not trigger.category_ids:
+                raise ValidationError(_("Choose the product categories that trigger the reward."))
+            if condition == "spend_over" and (trigger.amount <= 0 or trigger.period_days <= 0):
+                raise ValidationError(_("The amount and the period must be positive."))
+            if condition == "rfm_segment" and not trigger.rfm_segment:
+                raise ValidationError(_("Choose the RFM segment."))
+            if condition == "segment" and not trigger.segment_id:
+                raise ValidationError(_("Choose the customer segment."))
+            if condition == "no_purchase" and trigger.days <= 0:
+                raise ValidationError(_("The number of days without purchase must be positive."))
+            if action == "coupon" and not trigger.coupon_program_id:
+                raise ValidationError(_("Choose the coupon program the coupon comes from."))
+            if action == "points" and (not trigger.program_id or trigger.points <= 0):
+                raise ValidationError(
+                    _("Bonus points need a loyalty program and a positive number of points.")
+                )
+            if action == "mail" and not trigger.mail_template_id:
+                raise ValidationError(_("Choose the email template."))
+            if action == "activity" and not trigger.activity_type_id:
+                raise ValidationError(_("Choose the activity type."))
+
+    # ------------------------------------------------------------------ evaluation
+
+    def _period_key(self, today):
+        self.ensure_one()
+        return {"once": "once", "year": f"{today:%Y}", "month": f"{today:%Y-%m}"}[self.period]
+
+    @api.model
+    def _active_triggers(self, company_ids, conditions):
+        return self.sudo().search(
+            [("condition", "in", conditions), ("company_id", "in", [*company_ids, False])]
+        )
+
+    @api.model
+    def _run_on_orders(self, orders):
+        """Order conditions, for the customers of just-confirmed orders (a few grouped queries)."""
+        orders = orders.filtered(lambda o: o.state == "sale")
+        if not orders:
+            return self.env["crm.loyalty.trigger.log"]
+        triggers = self._active_triggers(orders.company_id.ids, ORDER_CONDITIONS)
+        if not triggers:
+            return self.env["crm.loyalty.trigger.log"]
+        today = fields.Date.context_today(self)
+        logs = self.env["crm.loyalty.trigger.log"]
+        for trigger in triggers:
+            scope = orders.filtered(lambda o, t=trigger: not t.company_id or o.company_id == t.company_id)
+            by_partner = {}
+            for order in scope:
+                by_partner.setdefault(order.partner_id.commercial_partner_id, order)
+            eligible = trigger._eligible_for_orders(scope, by_partner, today)
+            logs |= trigger._issue({partner: by_partner[partner] for partner in eligible}, today)
+        return logs
+
+    def _confirmed_order_counts(self, partners):
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, COUNT(*)
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
+                   AND (%(company)s IS NULL OR so.company_id = %(company)s)
+              GROUP BY p.commercial_partner_id
+                """,
+                partners=partners.ids,
+                company=self.company_id.id or None,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _spenders(self, partners, today):
+        """Commercial partners (among `partners`, or all when None) whose confirmed orders in the
+        period add up to the amount (untaxed, in company currency)."""
+        self.env["sale.order"].flush_model(
+            ["state", "partner_id", "company_id", "date_order", "amount_untaxed"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(since)s
+                   AND (%(company)s IS NULL OR so.company_id = %(company)s)
+                   AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+              GROUP BY p.commercial_partner_id
+                HAVING SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) >= %(amount)s
+                """,
+                since=today - relativedelta(days=self.period_days),
+                company=self.company_id.id or None,
+                all=partners is None,
+                partners=partners.ids if partners is not None else [],
+                amount=self.amount,
+            )
+        )
+        return self.env["res.partner"].browse(r[0] for r in self.env.cr.fetchall())
+
+    def _eligible_for_orders(self, orders, by_partner, today):
+        self.ensure_one()
+        partners = self.env["res.partner"].union(*by_partner)
+        if self.condition in ("first_order", "nth_order"):
+            wanted = 1 if self.condition == "first_order" else self.order_count
+            counts = self._confirmed_order_counts(partners)
+            return partners.filtered(lambda p: counts.get(p.id, 0) == wanted)
+        if self.condition == "spend_over":
+            return self._spenders(partners, today)
+        lines = orders.order_line.filtered(lambda line: not line.is_reward_line)
+        if self.condition == "product_bought":
+            lines = lines.filtered(lambda line: line.product_id in self.product_ids)
+        elif self.condition == "category_bought":
+            categories = self.env["product.category"].search([("id", "child_of", self.category_ids.ids)])
+            lines = lines.filtered(lambda line: line.product_id.categ_id in categories)
+        else:
+            return self.env["res.partner"]
+        return lines.order_id.partner_id.commercial_partner_id
+
+    def _eligible_by_state(self, today):
+        """Customer-state conditions, for every customer at once (the cron)."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        company = [("company_id", "in", [self.company_id.id, False])] if self.company_id else []
+        if self.condition == "rfm_segment":
+            return Partner.search([("rfm_segment", "=", self.rfm_segment), *company])
+        if self.condition == "segment":
+            return self.segment_id.partner_ids.commercial_partner_id
+        if self.condition == "no_purchase":
+            return Partner.search(
+                [
+                    ("order_count", ">", 0),
+                    ("last_order_date", "<=", today - relativedelta(days=self.days)),
+                    *company,
+                ]
+            )
+        if self.condition == "birthday":
+            Partner.flush_model(["crm_birthday"])
+            self.env.cr.execute(
+                "SELECT id FROM res_partner WHERE active AND crm_birthday IS NOT NULL "
+                "AND extract(month FROM crm_birthday) = %s AND extract(day FROM crm_birthday) = %s",
+                [today.month, today.day],
+            )
+            return Partner.browse(r[0] for r in self.env.cr.fetchall())
+        if self.condition == "spend_over":
+            return self._spenders(None, today)
+        return Partner
+
+    @api.model
+    def _cron_run_triggers(self, today=None):
+        today = today or fields.Date.context_today(self)
+        logs = self.env["crm.loyalty.trigger.log"]
+        for trigger in self.sudo().search([("condition", "not in", ORDER_CONDITIONS[:-1])]):
+            partners = trigger._eligible_by_state(today)
+            logs |= trigger._issue(dict.fromkeys(partners, self.env["sale.order"]), today)
+        return logs
+
+    # ------------------------------------------------------------------ rewards
+
+    def _issue(self, order_by_partner, today):
+        """Reserve the (trigger, customer, period) keys first — INSERT ... ON CONFLICT DO
+        NOTHING, so two runs at once cannot both win — then reward only the new ones."""
+        self.ensure_one()
+        if not order_by_partner:
+            return self.env["crm.loyalty.trigger.log"]
+        Log = self.env["crm.loyalty.trigger.log"].sudo()
+        period_key = self._period_key(today)
+        partners = list(order_by_partner)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_loyalty_trigger_log
+                       (trigger_id, partner_id, order_id, period_key, date, action, company_id,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT %(trigger)s, p, NULLIF(o, 0), %(key)s, %(today)s, %(action)s, %(company)s,
+                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM unnest(%(partners)s::int[], %(orders)s::int[]) AS t(p, o)
+           ON CONFLICT (trigger_id, partner_id, period_key) DO NOTHING
+             RETURNING id
+                """,
+                trigger=self.id,
+                key=period_key,
+                today=today,
+                action=self.action,
+                company=self.company_id.id or None,
+                uid=self.env.uid,
+                partners=[p.id for p in partners],
+                orders=[order_by_partner[p].id or 0 for p in partners],
+            )
+        )
+        logs = Log.browse(r[0] for r in self.env.cr.fetchall())
+        self.invalidate_recordset(["log_ids", "log_count"])  # rows written in SQL
+        if logs:
+            getattr(self, f"_reward_{self.action}")(logs)
+        return logs
+
+    def _reward_coupon(self, logs):
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .create(
+                [
+                    {"program_id": self.coupon_program_id.id, "partner_id": log.partner_id.id, "points": 1}
+                    for log in logs
+                ]
+            )
+        )
+        for log, card in zip(logs, cards, strict=True):
+            log.write({"coupon_id": card.id, "description": _("Coupon %s", card.code)})
+
+    def _reward_points(self, logs):
+        Card = self.env["loyalty.card"].sudo()
+        existing = {
+            card.partner_id: card
+            for card in Card.search(
+                [("program_id", "=", self.program_id.id), ("partner_id", "in", logs.partner_id.ids)]
+            )
+        }
+        missing = logs.partner_id.filtered(lambda p: p not in existing)
+        for card in Card.create([{"program_id": self.program_id.id, "partner_id": p.id} for p in missing]):
+            existing[card.partner_id] = card
+        cards = Card.union(*existing.values())
+        cards._crm_lock()
+        self.env["loyalty.history"].with_context(**{LEDGER_CONTEXT: True}).create(
+            [
+                {
+                    "card_id": existing[log.partner_id].id,
+                    "description": _("Reward: %s", self.name),
+                    "issued": self.points,
+                    "entry_type": "earn",
+                    "order_model": "crm.loyalty.trigger.log",
+                    "order_id": log.id,
+                }
+                for log in logs
+            ]
+        )
+        added = defaultdict(float)
+        for log in logs:
+            added[existing[log.partner_id]] += self.points
+        for card, points in added.items():
+            card.with_context(crm_loyalty_no_reconcile=True).points += points
+        logs.write({"points": self.points, "description": _("%s bonus points", self.points)})
+        cards.filtered("program_id.tier_ids")._crm_update_tiers()
+
+    def _reward_mail(self, logs):
+        for log in logs:
+            self.mail_template_id.send_mail(log.partner_id.id)
+        logs.write({"description": _("Email: %s", self.mail_template_id.name)})
+
+    def _reward_activity(self, logs):
+        for log in logs:
+            user = self.activity_user_id or log.partner_id.user_id or self.env.user
+            log.partner_id.activity_schedule(
+                activity_type_id=self.activity_type_id.id,
+                summary=self.activity_summary or self.name,
+                user_id=user.id,
+            )
+        logs.write({"description": _("Activity: %s", self.activity_summary or self.activity_type_id.name)})
+
+    def action_view_logs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Rewards Issued"),
+            "res_model": "crm.loyalty.trigger.log",
+            "view_mode": "list,pivot",
+            "domain": [("trigger_id", "=", self.id)],
+        }
+
+    def action_run_now(self):
+        """Run the customer-state check of these triggers now (the cron runs it daily)."""
+        today = fields.Date.context_today(self)
+        logs = self.env["crm.loyalty.trigger.log"]
+        for trigger in self:
+            logs |= trigger._issue(
+                dict.fromkeys(trigger._eligible_by_state(today), self.env["sale.order"]), today
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("%s rewards issued.", len(logs)),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+
+class CrmLoyaltyTriggerLog(models.Model):
+    _name = "crm.loyalty.trigger.log"
+    _description = "Purchase-Triggered Reward Issued"
+    _order = "date desc, id desc"
+
+    trigger_id = fields.Many2one(
+        "crm.loyalty.trigger", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True, ondelete="cascade"
+    )
+    order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
+    period_key = fields.Char(required=True, readonly=True)
+    date = fields.Date(required=True, readonly=True)
+    action = fields.Selection(ACTIONS, readonly=True)
+    coupon_id = fields.Many2one("loyalty.card", string="Coupon", readonly=True)
+    points = fields.Float(readonly=True)
+    description = fields.Char(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+
+    _sql_constraints = [
+        (
+            "one_reward_per_period",
+            "UNIQUE(trigger_id, partner_id, period_key)",
+            "A customer gets a reward at most once per trigger and period.",
+        )
+    ]

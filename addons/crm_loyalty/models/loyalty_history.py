@@ -1,0 +1,137 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+
+ENTRY_TYPES = [
+    ("earn", "Earned"),
+    ("use", "Used"),
+    ("expire", "Expired"),
+    ("adjust", "Adjustment"),
+    ("reversal", "Reversal"),
+    ("pending", "Pending payment"),
+]
+LEDGER_CONTEXT = "crm_loyalty_ledger"
+
+
+class LoyaltyHistory(models.Model):
+    """Core's loyalty.history is the ledger: one row per award, use, expiry, adjustment or
+    reversal. Rows are only written by the system (order flows, crons, wizards)."""
+
+    _inherit = "loyalty.history"
+    _order = "id desc"
+
+    card_id = fields.Many2one(index=True)
+    # few indexes: the expiry cron rewrites many rows at once, and every index slows it down
+    entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, readonly=True)
+    date = fields.Date(default=fields.Date.context_today, required=True, readonly=True)
+    expiry_date = fields.Date(readonly=True, help="When the points of this award expire.")
+    remaining_points = fields.Float(
+        readonly=True, help="Points of this award not used nor expired yet (first-expiring-first)."
+    )
+    partner_id = fields.Many2one(related="card_id.partner_id", store=True, index=True)
+    program_id = fields.Many2one(related="card_id.program_id", store=True)
+    crm_reversed_order_id = fields.Many2one(
+        "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
+    )
+    crm_released = fields.Boolean(
+        string="Released on Payment",
+        readonly=True,
+        help="Award of points that were pending until the order's invoices were paid.",
+    )
+    crm_pending_closed = fields.Float(
+        string="Pending Points Closed", readonly=True, help="Pending points this release settles."
+    )
+    crm_reversed_points = fields.Float(
+        readonly=True, help="Points the credit note should take back (more than 'used' when already spent)."
+    )
+
+    def init(self):
+        # the expiry cron reads only the awards with points left
+        tools.create_index(
+            self.env.cr,
+            "loyalty_history_crm_due_idx",
+            self._table,
+            ["expiry_date"],
+            where="remaining_points > 0 AND expiry_date IS NOT NULL",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entry_type = self.env.context.get("crm_loyalty_entry_type")
+        split = []
+        for vals in vals_list:
+            issued, used = vals.get("issued") or 0.0, vals.get("used") or 0.0
+            if issued and used and not vals.get("entry_type") and not entry_type:
+                # core writes an order's award and use on one row: the ledger keeps two
+                split.append(dict(vals, used=0.0, entry_type="earn"))
+                split.append(dict(vals, issued=0.0, entry_type="use"))
+            else:
+                vals = dict(vals)
+                vals.setdefault("entry_type", entry_type or ("use" if used and not issued else "earn"))
+                split.append(vals)
+        # awards carry their remaining points and expiry date from the start
+        cards = (
+            self.env["loyalty.card"].sudo().browse({vals["card_id"] for vals in split if vals.get("card_id")})
+        )
+        validity = {card.id: card.program_id.points_validity_months for card in cards}
+        today = fields.Date.context_today(self)
+        for vals in split:
+            if (vals.get("issued") or 0.0) > 0:
+                vals.setdefault("remaining_points", vals["issued"])
+                months = validity.get(vals.get("card_id"))
+                if months and not vals.get("expiry_date"):
+                    day = fields.Date.to_date(vals.get("date")) or today
+                    vals["expiry_date"] = day + relativedelta(months=months)
+        records = super(LoyaltyHistory, self.sudo()).create(split).with_env(self.env)
+        consumers = records.filtered(lambda r: (r.used or 0.0) > 0)
+        if consumers:
+            consumers._crm_consume()
+        return records
+
+    def _crm_consume(self):
+        """Take each consuming row's points from the awards with points left, first-expiring
+        first (a 'pending' row from its own order's award, an expiry from the awards it expires).
+        Incremental: reads only the open awards of the card, never its whole history."""
+        History = self.sudo().with_context(**{LEDGER_CONTEXT: True})
+        for row in self.sudo().sorted("id"):
+            domain = [("card_id", "=", row.card_id.id), ("remaining_points", ">", 0), ("id", "!=", row.id)]
+            if row.entry_type == "pending":
+                domain += [
+                    ("order_model", "=", row.order_model),
+                    ("order_id", "=", row.order_id),
+                    ("crm_released", "=", False),
+                ]
+            elif row.entry_type == "expire" and row.expiry_date:
+                domain += [("expiry_date", "<=", row.expiry_date)]
+            to_take = row.used
+            for award in History.search(domain, order="expiry_date, id"):
+                take = min(award.remaining_points, to_take)
+                award.remaining_points -= take
+                to_take -= take
+                if to_take <= 0:
+                    break
+
+    def write(self, vals):
+        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+            if set(vals) - {"description"} or not self.env.user.has_group(
+                "crm_loyalty.group_crm_loyalty_manager"
+            ):
+                raise UserError(
+                    _(
+                        "Loyalty ledger entries cannot be changed; a Loyalty Manager records an adjustment instead."
+                    )
+                )
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+            raise UserError(
+                _(
+                    "Loyalty ledger entries cannot be deleted; a Loyalty Manager records an adjustment instead."
+                )
+            )
+        cards = self.card_id
+        result = super().unlink()
+        cards.exists()._crm_replay_ledger()
+        return result

@@ -1,0 +1,151 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class LoyaltyProgram(models.Model):
+    _inherit = "loyalty.program"
+
+    crm_point_value = fields.Float(
+        string="Point Value",
+        digits="Product Price",
+        default=0.0,
+        help="What one point is worth to the customer, in the company currency: the liability "
+        "reports value outstanding points with it.",
+    )
+    crm_points_outstanding = fields.Float(compute="_compute_crm_performance", string="Outstanding Points")
+    crm_liability = fields.Float(compute="_compute_crm_performance", string="Liability")
+    crm_redemption_rate = fields.Float(
+        compute="_compute_crm_performance",
+        string="Redemption Rate (%)",
+        help="Points spent on rewards out of points earned.",
+    )
+    crm_member_repeat_rate = fields.Float(
+        compute="_compute_crm_performance",
+        string="Members Buying Again (%)",
+        help="Share of the program's members with two confirmed orders or more.",
+    )
+    crm_other_repeat_rate = fields.Float(
+        compute="_compute_crm_performance",
+        string="Other Customers Buying Again (%)",
+        help="The same share among customers of the company who are not members: the "
+        "difference is the program's effect on repeat purchase.",
+    )
+    points_validity_months = fields.Integer(
+        string="Points Validity (months)",
+        default=0,
+        help="Points of each award expire after this many months (0: never). "
+        "Points are used first-expiring-first.",
+    )
+    qualifying_window_months = fields.Integer(
+        string="Qualifying Window (months)",
+        default=12,
+        help="Tiers are reached with the points earned in this rolling window "
+        "(qualifying points), whatever was spent since.",
+    )
+    tier_grace_days = fields.Integer(
+        string="Downgrade Grace (days)",
+        default=30,
+        help="A customer who no longer qualifies keeps his tier this many days; downgrades are "
+        "applied by the tier review cron. Upgrades apply at once.",
+    )
+    earn_timing = fields.Selection(
+        [("confirm", "On order confirmation"), ("paid", "When the invoice is paid")],
+        default="confirm",
+        required=True,
+        help="Core behaviour awards points when the order is confirmed.",
+    )
+    expiry_warning_days = fields.Integer(
+        string="Warn Before Expiry (days)",
+        default=14,
+        help="Customers with points expiring within this many days are warned (0: no warning).",
+    )
+    expiry_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Expiry Warning Email",
+        domain=[("model", "=", "loyalty.card")],
+        default=lambda self: self.env.ref(
+            "crm_loyalty.mail_template_points_expiring", raise_if_not_found=False
+        ),
+        help="Sent once per award, 'Warn Before Expiry' days before its points expire.",
+    )
+    tier_ids = fields.One2many("crm.loyalty.tier", "program_id", string="Tiers")
+    tier_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Tier Change Email",
+        domain=[("model", "=", "loyalty.card")],
+        help="Sent to the customer when his tier changes.",
+    )
+
+    @api.constrains(
+        "points_validity_months",
+        "qualifying_window_months",
+        "tier_grace_days",
+        "expiry_warning_days",
+        "crm_point_value",
+    )
+    def _check_crm_loyalty_durations(self):
+        for program in self:
+            if program.points_validity_months < 0:
+                raise ValidationError(_("The validity of points cannot be negative."))
+            if program.qualifying_window_months <= 0:
+                raise ValidationError(_("The qualifying window must be at least one month."))
+            if program.tier_grace_days < 0 or program.expiry_warning_days < 0:
+                raise ValidationError(_("Grace and warning periods cannot be negative."))
+            if program.crm_point_value < 0:
+                raise ValidationError(_("The value of a point cannot be negative."))
+
+    def _compute_crm_performance(self):
+        """Figures of the program's 'Performance' tab: two grouped queries for all programs."""
+        self.env["loyalty.history"].flush_model()
+        self.env["loyalty.card"].flush_model()
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        ledger, repeat = {}, {}
+        if ids:
+            self.env.cr.execute(
+                """
+                SELECT c.program_id,
+                       SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)),
+                       SUM(h.issued) FILTER (WHERE h.entry_type = 'earn'),
+                       SUM(h.used) FILTER (WHERE h.entry_type = 'use')
+                  FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE c.program_id = ANY(%s)
+              GROUP BY c.program_id
+                """,
+                [ids],
+            )
+            ledger = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+            self.env.cr.execute(
+                """
+                WITH buyers AS (
+                    SELECT p.commercial_partner_id AS partner_id, so.company_id, COUNT(*) AS orders
+                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale'
+                  GROUP BY p.commercial_partner_id, so.company_id
+                ), members AS (
+                    SELECT DISTINCT c.program_id, p.commercial_partner_id AS partner_id
+                      FROM loyalty_card c JOIN res_partner p ON p.id = c.partner_id
+                     WHERE c.program_id = ANY(%s)
+                )
+                SELECT prog.id,
+                       COUNT(*) FILTER (WHERE m.partner_id IS NOT NULL),
+                       COUNT(*) FILTER (WHERE m.partner_id IS NOT NULL AND b.orders >= 2),
+                       COUNT(*) FILTER (WHERE m.partner_id IS NULL),
+                       COUNT(*) FILTER (WHERE m.partner_id IS NULL AND b.orders >= 2)
+                  FROM loyalty_program prog
+                  JOIN buyers b ON prog.company_id IS NULL OR b.company_id = prog.company_id
+             LEFT JOIN members m ON m.program_id = prog.id AND m.partner_id = b.partner_id
+                 WHERE prog.id = ANY(%s)
+              GROUP BY prog.id
+                """,
+                [ids, ids],
+            )
+            repeat = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for program in self:
+            outstanding, earned, spent = ledger.get(program.id, (0.0, 0.0, 0.0))
+            members, members_again, others, others_again = repeat.get(program.id, (0, 0, 0, 0))
+            program.crm_points_outstanding = outstanding or 0.0
+            program.crm_liability = (outstanding or 0.0) * program.crm_point_value
+            program.crm_redemption_rate = 100.0 * (spent or 0.0) / earned if earned else 0.0
+            program.crm_member_repeat_rate = 100.0 * members_again / members if members else 0.0
+            program.crm_other_repeat_rate = 100.0 * others_again / others if others else 0.0

@@ -1,0 +1,80 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    crm_loyalty_card_ids = fields.One2many("loyalty.card", "partner_id", string="Loyalty Cards")
+    loyalty_tier_id = fields.Many2one(
+        "crm.loyalty.tier",
+        string="Loyalty Tier",
+        compute="_compute_loyalty_summary",
+        store=True,
+        index="btree_not_null",
+        help="Best tier among the customer's loyalty cards.",
+    )
+    crm_birthday = fields.Date(
+        string="Birthday", help="Optional: birthday rewards are sent on this day each year."
+    )
+    loyalty_points = fields.Float(
+        compute="_compute_loyalty_points",
+        search="_search_loyalty_points",
+        help="Spendable points on the customer's loyalty-program cards.",
+    )
+
+    @api.depends(
+        "crm_loyalty_card_ids.tier_id",
+        "crm_loyalty_card_ids.active",
+        "crm_loyalty_card_ids.program_id.program_type",
+    )
+    def _compute_loyalty_summary(self):
+        for partner in self:
+            cards = partner.crm_loyalty_card_ids.filtered(
+                lambda c: c.active and c.program_id.program_type == "loyalty"
+            )
+            tiers = cards.tier_id.sorted("min_qualifying_points")
+            partner.loyalty_tier_id = tiers[-1:]
+
+    # not stored: balances change with every order and every expiry, and writing partners
+    # each time costs more than summing a few cards when a form or a filter asks for it
+    @api.depends("crm_loyalty_card_ids.points", "crm_loyalty_card_ids.active")
+    def _compute_loyalty_points(self):
+        rows = self.env["loyalty.card"]._read_group(
+            [
+                ("partner_id", "in", [pid for pid in self.ids if isinstance(pid, int)]),
+                ("active", "=", True),
+                ("program_id.program_type", "=", "loyalty"),
+            ],
+            ["partner_id"],
+            ["points:sum"],
+        )
+        points = {partner.id: total for partner, total in rows}
+        for partner in self:
+            partner.loyalty_points = points.get(partner.id, 0.0)
+
+    def _search_loyalty_points(self, operator, value):
+        """Segments and filters on points: one grouped subquery over the cards."""
+        ops = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+        if operator not in ops or not isinstance(value, int | float):
+            raise UserError(
+                _(
+                    "Unsupported search on loyalty points: %(operator)s %(value)s",
+                    operator=operator,
+                    value=value,
+                )
+            )
+        holders = SQL(
+            """(SELECT c.partner_id FROM loyalty_card c JOIN loyalty_program p ON p.id = c.program_id
+                WHERE c.active AND p.program_type = 'loyalty' AND c.partner_id IS NOT NULL
+             GROUP BY c.partner_id"""
+        )
+        matching = SQL("%s HAVING SUM(c.points) " + ops[operator] + " %s)", holders, value)
+        holders = SQL("%s)", holders)
+        zero_matches = {
+            "=": value == 0, "!=": value != 0, "<": 0 < value, "<=": 0 <= value, ">": 0 > value, ">=": 0 >= value
+        }[operator]  # fmt: skip
+        if zero_matches:  # customers without a card have 0 points
+            return ["|", ("id", "in", matching), ("id", "not in", holders)]
+        return [("id", "in", matching)]

@@ -1,0 +1,244 @@
+from collections import defaultdict
+
+from odoo import _, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _update_loyalty_history(self, coupon_id, points):
+        """Core adds later uses to the order's history row; the ledger records a use row."""
+        self.ensure_one()
+        self.env["loyalty.history"].create(
+            {
+                "card_id": coupon_id.id,
+                "order_model": self._name,
+                "order_id": self.id,
+                "description": _("Order %s", self.display_name),
+                "used": points,
+                "entry_type": "use",
+            }
+        )
+
+    # ------------------------------------------------------------------ tier benefits
+
+    @staticmethod
+    def _crm_tier_allows(reward, coupon):
+        """A tier's benefit rewards are for that tier and the ones above it."""
+        tiers = coupon.program_id.tier_ids.filtered(lambda t: reward in t.reward_ids)
+        if not tiers:
+            return True
+        needed = min(tiers.mapped("min_qualifying_points"))
+        return bool(coupon.tier_id) and coupon.tier_id.min_qualifying_points >= needed
+
+    def _get_claimable_rewards(self, forced_coupons=None):
+        result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
+        for coupon in list(result):
+            allowed = result[coupon].filtered(lambda r, c=coupon: self._crm_tier_allows(r, c))
+            if allowed:
+                result[coupon] = allowed
+            else:
+                del result[coupon]
+        return result
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        if not self._crm_tier_allows(reward, coupon):
+            tiers = coupon.program_id.tier_ids.filtered(lambda t: reward in t.reward_ids)
+            return {"error": _("This reward is for %s members.", ", ".join(tiers.mapped("name")))}
+        return super()._apply_program_reward(reward, coupon, **kwargs)
+
+    def action_confirm(self):
+        # two orders spending the same points: the second one fails cleanly instead of
+        # overdrawing the card (core checks the balance right after, on fresh values)
+        (self.order_line.coupon_id | self.applied_coupon_ids).sudo()._crm_lock()
+        # core writes the order's history rows before it changes the balances: the ledger is
+        # consistent by construction here, no need to reconcile each balance change
+        result = super(SaleOrder, self.with_context(crm_loyalty_no_reconcile=True)).action_confirm()
+        self._crm_loyalty_after_confirm()
+        return result
+
+    def _crm_loyalty_after_confirm(self):
+        History = self.env["loyalty.history"].sudo()
+        earned = History.search(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                ("entry_type", "=", "earn"),
+                ("issued", ">", 0),
+            ]
+        )
+        bonus = defaultdict(float)
+        rows = []
+        for row in earned:
+            multiplier = row.card_id.tier_id.earn_multiplier or 1.0
+            if multiplier == 1.0 or row.description.startswith(_("Tier bonus")):
+                continue
+            extra = (
+                row.card_id.currency_id.round(row.issued * (multiplier - 1.0))
+                if row.card_id.currency_id
+                else (row.issued * (multiplier - 1.0))
+            )
+            if extra <= 0:
+                continue
+            bonus[row.card_id] += extra
+            rows.append(
+                {
+                    "card_id": row.card_id.id,
+                    "order_model": row.order_model,
+                    "order_id": row.order_id,
+                    "description": _(
+                        "Tier bonus (%(tier)s x%(m)s)", tier=row.card_id.tier_id.name, m=multiplier
+                    ),
+                    "issued": extra,
+                    "entry_type": "earn",
+                }
+            )
+        if rows:
+            self.env["loyalty.history"].create(rows)
+            for card, extra in bonus.items():
+                card.sudo().points += extra
+        if "paid" in earned.card_id.program_id.mapped("earn_timing"):
+            self._crm_hold_unpaid_points()
+        earned.card_id.sudo().filtered("program_id.tier_ids")._crm_update_tiers()
+        self.env["crm.loyalty.trigger"]._run_on_orders(self)
+
+    # ------------------------------------------------------------------ earn when paid
+
+    def _crm_pending_points(self):
+        """{(order, card): points held back and not released yet} for programs that award
+        points when the invoice is paid."""
+        History = self.env["loyalty.history"].sudo()
+        result = defaultdict(float)
+        for order_id, card, entry_type, released, closed, used in History._read_group(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                "|",
+                ("entry_type", "=", "pending"),
+                ("crm_released", "=", True),
+            ],
+            ["order_id", "card_id", "entry_type", "crm_released"],
+            ["crm_pending_closed:sum", "used:sum"],
+        ):
+            order = self.browse(order_id)
+            if entry_type == "pending":
+                result[order, card] += used
+            elif released:
+                result[order, card] -= closed
+        return result
+
+    def _crm_hold_unpaid_points(self):
+        """Points of 'when the invoice is paid' programs are earned (the ledger says so) and
+        held back at once by a 'pending' row, until the order's invoices are paid."""
+        History = self.env["loyalty.history"].sudo()
+        held = History.search(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                ("entry_type", "=", "pending"),
+            ]
+        )
+        done = {(row.order_id, row.card_id) for row in held}
+        to_hold = defaultdict(float)
+        for row in History.search(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", self.ids),
+                ("entry_type", "=", "earn"),
+                ("issued", ">", 0),
+                ("crm_released", "=", False),
+                ("card_id.program_id.earn_timing", "=", "paid"),
+            ]
+        ):
+            if (row.order_id, row.card_id) not in done:
+                to_hold[row.order_id, row.card_id] += row.issued
+        if not to_hold:
+            return
+        History.with_context(crm_loyalty_entry_type="pending").create(
+            [
+                {
+                    "card_id": card.id,
+                    "order_model": self._name,
+                    "order_id": order_id,
+                    "description": _("Pending until the invoice of %s is paid", self.browse(order_id).name),
+                    "used": points,
+                    "entry_type": "pending",
+                }
+                for (order_id, card), points in to_hold.items()
+            ]
+        )
+        for (_order_id, card), points in to_hold.items():
+            card.with_context(crm_loyalty_no_reconcile=True).points -= points
+
+    def _crm_release_paid_points(self):
+        """Release the held-back points of the orders whose posted invoices are all paid, less
+        what credit notes already took back while they were pending."""
+        History = self.env["loyalty.history"].sudo()
+        pending = {key: points for key, points in self._crm_pending_points().items() if points > 0}
+        if not pending:
+            return
+        reversed_points = defaultdict(float)
+        for row in History.search(
+            [
+                ("entry_type", "=", "reversal"),
+                ("crm_reversed_order_id", "in", [order.id for order, _card in pending]),
+            ]
+        ):
+            reversed_points[row.crm_reversed_order_id, row.card_id] += row.crm_reversed_points - row.used
+        vals_list = []
+        for (order, card), points in pending.items():
+            invoices = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            )
+            if (
+                order.state != "sale"
+                or not invoices
+                or any(inv.payment_state not in ("paid", "in_payment") for inv in invoices)
+            ):
+                continue
+            release = max(points - reversed_points.get((order, card), 0.0), 0.0)
+            vals_list.append(
+                {
+                    "card_id": card.id,
+                    "order_model": self._name,
+                    "order_id": order.id,
+                    "description": _("Released: invoice of %s paid", order.name),
+                    "issued": release,
+                    "entry_type": "earn",
+                    "crm_released": True,
+                    "crm_pending_closed": points,
+                }
+            )
+            # closes the pending amount even when a credit note took all of it back
+            card.sudo()._crm_lock()
+            card.with_context(crm_loyalty_no_reconcile=True).points += release
+        if vals_list:
+            History.create(vals_list)
+            cards = self.env["loyalty.card"].browse([v["card_id"] for v in vals_list])
+            cards._crm_update_tiers()
+
+    def _action_cancel(self):
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        bonus = defaultdict(float)
+        for row in (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "in", confirmed.ids),
+                    ("entry_type", "=", "earn"),
+                    ("description", "=like", _("Tier bonus") + "%"),
+                ]
+            )
+        ):
+            bonus[row.card_id] += row.issued
+        held = confirmed._crm_pending_points()
+        result = super()._action_cancel()
+        for card, extra in bonus.items():
+            card.sudo().points -= extra
+        # core takes back what the order gave; points held back were never given
+        for (_order, card), points in held.items():
+            if points:
+                card.sudo().points += points
+        return result

@@ -1,0 +1,46 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class CrmLoyaltyAdjustWizard(models.TransientModel):
+    _name = "crm.loyalty.adjust.wizard"
+    _description = "Loyalty Points Adjustment"
+
+    card_id = fields.Many2one("loyalty.card", required=True)
+    current_points = fields.Float(related="card_id.points", string="Current Balance")
+    points = fields.Float(required=True, help="Points to add (positive) or take away (negative).")
+    reason = fields.Char(required=True)
+
+    def action_apply(self):
+        self.ensure_one()
+        if not self.env.user.has_group("crm_loyalty.group_crm_loyalty_manager"):
+            raise UserError(_("Only a Loyalty Manager can adjust points."))
+        if not self.points:
+            raise UserError(_("Enter the number of points to add or take away."))
+        card = self.card_id.sudo()
+        self.env.cr.execute("SELECT points FROM loyalty_card WHERE id = %s FOR UPDATE", [card.id])
+        card.invalidate_recordset(["points"])
+        if float_compare(card.points + self.points, 0.0, precision_digits=4) < 0:
+            raise UserError(
+                _(
+                    "This adjustment would leave %(card)s with %(points)s points: a balance cannot go below zero.",
+                    card=card.display_name,
+                    points=card.points + self.points,
+                )
+            )
+        self.env["loyalty.history"].create(
+            {
+                "card_id": card.id,
+                "description": _(
+                    "Adjustment by %(user)s: %(reason)s", user=self.env.user.name, reason=self.reason
+                ),
+                "issued": max(self.points, 0.0),
+                "used": max(-self.points, 0.0),
+                "entry_type": "adjust",
+            }
+        )
+        card.points += self.points
+        if self.points > 0:
+            card._crm_update_tiers()
+        return {"type": "ir.actions.act_window_close"}
