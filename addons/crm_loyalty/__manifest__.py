@@ -23,6 +23,7 @@
     "demo": [
         "demo/loyalty_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }
