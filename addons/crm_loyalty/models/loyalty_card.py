@@ -95,7 +95,8 @@ class LoyaltyCard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         cards = super().create(vals_list)
-        cards._crm_reconcile_ledger(_("Opening balance"))
+        if not self.env.context.get("crm_loyalty_no_reconcile"):
+            cards._crm_reconcile_ledger(_("Opening balance"))
         return cards
 
     def write(self, vals):

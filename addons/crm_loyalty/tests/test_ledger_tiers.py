@@ -129,6 +129,29 @@ class TestLedgerTiers(LoyaltyCase):
             sorted(card.history_ids.filtered(lambda h: h.entry_type == "adjust").mapped("issued")), [15, 30]
         )
 
+    def test_core_wizards_write_one_ledger_row(self):
+        """Core's 'Generate Coupons' and 'Update Balance' wizards write their own history row:
+        the ledger must not count those points a second time."""
+        self.env["loyalty.generate.wizard"].with_context(active_id=self.program.id).create(
+            {
+                "program_id": self.program.id,
+                "mode": "selected",
+                "customer_ids": [Command.set(self.customer.ids)],
+                "points_granted": 25,
+                "description": "Gift",
+            }
+        ).generate_coupons()
+        card = self.card()
+        self.assertEqual(card.points, 25)
+        self.assertEqual(card.history_ids.mapped("issued"), [25])
+        self.assert_ledger_consistent(card)
+        self.env["loyalty.card.update.balance"].create(
+            {"card_id": card.id, "new_balance": 40, "description": "Goodwill"}
+        ).action_update_card_point()
+        self.assertEqual(card.points, 40)
+        self.assertEqual(sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used")), 40)
+        self.assert_ledger_consistent(card)
+
     def test_cancel_and_reconfirm_keep_core_behaviour(self):
         order = self.order(200)
         card = self.card()

@@ -1,1 +1,1 @@
-from . import crm_loyalty_adjust_wizard
+from . import crm_loyalty_adjust_wizard, loyalty_generate_wizard
