@@ -69,3 +69,26 @@ def normalize_name(name):
 
 def normalize_vat(vat):
     return re.sub(r"[^0-9A-Za-z]", "", vat or "").upper() or False
+
+
+# Arabic-Indic and Persian digits, which phone numbers typed in those locales often use.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def normalize_phone(number, country_phone_code=None):
+    """Plain E.164-like form of a phone number, for when Odoo's phone_validation cannot format
+    it (the optional `phonenumbers` library is missing): digits only with a leading "+", a
+    leading "00" read as the international prefix and a national number (trunk "0" dropped)
+    given the country's calling code. Returns False when nothing is left."""
+    number = (number or "").translate(_DIGITS).strip()
+    plus = number.startswith("+")
+    digits = re.sub(r"\D", "", number)
+    if not digits:
+        return False
+    if not plus and digits.startswith("00"):
+        digits, plus = digits[2:], True
+    if not plus:
+        if not country_phone_code:
+            return digits
+        digits = f"{country_phone_code}{digits.lstrip('0')}"
+    return f"+{digits}"

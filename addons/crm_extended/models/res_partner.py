@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .crm_name_normalize import normalize_name, normalize_vat
+from .crm_name_normalize import normalize_name, normalize_phone, normalize_vat
 
 _logger = logging.getLogger(__name__)
 
@@ -195,13 +195,12 @@ class ResPartner(models.Model):
             partner.name_normalized = normalize_name(partner.name) or False
             partner.vat_normalized = normalize_vat(partner.vat)
             number = partner.phone or partner.mobile
-            partner.phone_e164 = (
-                number
-                and partner._phone_format(
-                    number=number, country=partner.country_id or self.env.company.country_id
-                )
-                or False
-            )
+            country = partner.country_id or self.env.company.country_id
+            formatted = number and partner._phone_format(number=number, country=country)
+            if formatted == number or (number and not formatted and number.lstrip().startswith("+")):
+                # phone_validation returns the number untouched without `phonenumbers`
+                formatted = normalize_phone(number, country.phone_code)
+            partner.phone_e164 = formatted or False
 
     # ------------------------------------------------------------------
     # Customer 360

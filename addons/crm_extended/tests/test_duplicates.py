@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..models.crm_name_normalize import normalize_name
+from ..models.crm_name_normalize import normalize_name, normalize_phone
 from .common import CrmExtendedCase
 
 
@@ -19,6 +19,15 @@ class TestDuplicates(CrmExtendedCase):
         self.assertEqual(normalize_name("مكتبة"), normalize_name("مکتبه"))  # keheh, taa marbuta
         self.assertEqual(normalize_name("Café Müller GmbH"), normalize_name("cafe muller"))
         self.assertNotEqual(normalize_name("محمد"), normalize_name("أحمد"))
+
+    def test_phone_fallback_normalization(self):
+        """Without the optional phonenumbers library, numbers still compare in E.164 form."""
+        self.assertEqual(normalize_phone("+33 6 12 34 56 78"), "+33612345678")
+        self.assertEqual(normalize_phone("0033 (6) 12-34-56-78"), "+33612345678")
+        self.assertEqual(normalize_phone("06 12 34 56 78", 33), "+33612345678")
+        self.assertEqual(normalize_phone("۰۹۱۲ ۳۴۵ ۶۷۸۹", 98), "+989123456789")  # Persian digits
+        self.assertEqual(normalize_phone("٠٥٠١٢٣٤٥٦٧", 966), "+966501234567")  # Arabic-Indic digits
+        self.assertFalse(normalize_phone(" - "))
 
     def test_scan_finds_latin_pairs(self):
         a = self.make_customer("Acme Industrial Supplies", email="Sales@Acme.example.com")
