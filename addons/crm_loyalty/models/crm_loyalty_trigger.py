@@ -412,3 +412,11 @@ class CrmLoyaltyTriggerLog(models.Model):
             "A customer gets a reward at most once per trigger and period.",
         )
     ]
+
+    @api.depends("trigger_id.name", "order_id.name")
+    def _compute_display_name(self):
+        # also what a points award made by a trigger shows as its "order" in the card's ledger
+        for log in self:
+            log.display_name = (
+                f"{log.trigger_id.name} ({log.order_id.name})" if log.order_id else log.trigger_id.name
+            )

@@ -47,7 +47,7 @@ class TestPurchaseTriggers(LoyaltyCase):
         self.assertEqual(trigger.log_ids.coupon_id, self.coupons_of(self.customer))
 
     def test_nth_order_grants_bonus_points_in_the_ledger(self):
-        self.trigger(
+        trigger = self.trigger(
             condition="nth_order", order_count=2, action="points", program_id=self.program.id, points=25
         )
         self.order(10)
@@ -58,6 +58,10 @@ class TestPurchaseTriggers(LoyaltyCase):
         bonus = card.history_ids.filtered(lambda h: h.order_model == "crm.loyalty.trigger.log")
         self.assertEqual(bonus.issued, 25)
         self.assertEqual(bonus.entry_type, "earn")
+        second = self.env["sale.order"].search(
+            [("partner_id", "=", self.customer.id)], order="id desc", limit=1
+        )
+        self.assertEqual(bonus._get_order_description(), f"{trigger.name} ({second.name})")
         self.order(10)
         self.assertEqual(card.points, 55, "the third order does not trigger")
         self.assert_ledger_consistent(card)
