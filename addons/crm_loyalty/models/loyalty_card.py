@@ -243,8 +243,9 @@ class LoyaltyCard(models.Model):
             return so
 
         for partner in self.env["res.partner"].browse(partner_ids).exists():
-            first = order(partner, 5)
-            # bought nearly a year ago: those points expire within the warning window
+            first = order(partner, 10)
+            # bought nearly a year ago: what is left of those points (the redemption and the
+            # refund take the first-expiring points first) expires within the warning window
             self.env.flush_all()
             self.env.cr.execute(
                 "UPDATE loyalty_history SET date = %s, expiry_date = %s "

@@ -9,3 +9,19 @@ class TestCrmLoyaltyInstall(TransactionCase):
     def test_menu_under_crm_suite(self):
         menu = self.env.ref("crm_loyalty.menu_crm_loyalty_programs")
         self.assertEqual(menu.parent_id.parent_id, self.env.ref("crm_extended.menu_crm_suite_root"))
+
+    def test_demo_story(self):
+        """The demo customers show every part of the program: a tier, points expiring soon,
+        a redemption and a refund's reversal, with a ledger that adds up."""
+        program = self.env.ref("crm_loyalty.loyalty_program_demo_club", raise_if_not_found=False)
+        if not program:
+            self.skipTest("installed without demo data")
+        cards = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        portal_card = cards.filtered(lambda c: c.partner_id == self.env.ref("base.partner_demo_portal"))
+        layla_card = cards.filtered(lambda c: c.partner_id == self.env.ref("crm_loyalty.partner_demo_layla"))
+        self.assertEqual(portal_card.tier_id, self.env.ref("crm_loyalty.loyalty_tier_demo_silver"))
+        self.assertEqual(layla_card.tier_id, self.env.ref("crm_loyalty.loyalty_tier_demo_gold"))
+        for card in portal_card | layla_card:
+            self.assertGreater(card.expiring_points, 0, "points expiring within the warning window")
+            self.assertEqual(set(card.history_ids.mapped("entry_type")), {"earn", "use", "reversal"})
+            self.assertFalse(card._crm_ledger_mismatches())
