@@ -34,6 +34,9 @@ class LoyaltyHistory(models.Model):
     crm_reversed_order_id = fields.Many2one(
         "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
     )
+    crm_tier_bonus = fields.Boolean(
+        string="Tier Bonus", readonly=True, help="Extra points of the customer's tier on an order's award."
+    )
     crm_released = fields.Boolean(
         string="Released on Payment",
         readonly=True,

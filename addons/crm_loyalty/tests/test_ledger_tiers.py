@@ -32,6 +32,19 @@ class TestLedgerTiers(LoyaltyCase):
         # gold earns double: 300 base + 300 bonus
         self.order(300)
         self.assertEqual(card.points, 150 + 400 + 600)
+        # cancelling takes the tier bonus back too, found by its flag, not by its (translated,
+        # editable) description
+        third = self.env["sale.order"].search(
+            [("partner_id", "=", self.customer.id)], order="id desc", limit=1
+        )
+        bonus_row = card.history_ids.filtered("crm_tier_bonus")
+        self.assertEqual(bonus_row.issued, 300)
+        bonus_row.description = "Goldbonus"
+        third._action_cancel()
+        self.assertEqual(card.points, 150 + 400)
+        third.action_draft()
+        third.action_confirm()
+        self.assertEqual(card.points, 150 + 400 + 600)
         all_cards = self.customer.crm_loyalty_card_ids.filtered(
             lambda c: c.program_id.program_type == "loyalty"
         )
