@@ -23,6 +23,11 @@
     "demo": [
         "demo/loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,

@@ -6,4 +6,5 @@ from . import (
     test_reports,
     test_reversal_concurrency,
     test_triggers,
+    test_ui_card,
 )

@@ -1,0 +1,47 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// Starts on a loyalty card's form (the test passes its URL): the ledger, then a manager's
+// adjustment recorded through the wizard.
+registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_field_widget[name=tier_id]:contains('Silver')",
+            content: "The card shows the customer's tier",
+        },
+        {
+            trigger: ".o_field_one2many[name=history_ids] .o_data_row:contains('Earned')",
+            content: "The ledger lists the order's award",
+        },
+        {
+            trigger: "button[name=action_crm_adjust_points]",
+            content: "A manager adjusts the points",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=points] input",
+            run: "edit -40",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=reason] input",
+            run: "edit Goodwill correction",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            content: "Record the adjustment",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_field_one2many[name=history_ids] .o_data_row:contains('Goodwill correction'):contains('Adjustment')",
+            content: "The adjustment is a new ledger row; nothing was rewritten",
+        },
+        {
+            trigger: ".o_field_widget[name=points_display]:contains('110')",
+            content: "The balance follows the ledger",
+        },
+    ],
+});
