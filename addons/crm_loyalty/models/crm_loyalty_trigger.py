@@ -1,3 +1,4 @@
+import calendar
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +21,7 @@ CONDITIONS = [
     ("no_purchase", "No purchase for N days"),
     ("birthday", "Birthday"),
 ]
+BIRTHDAY_CATCH_UP_DAYS = 7
 ORDER_CONDITIONS = ("first_order", "nth_order", "product_bought", "category_bought", "spend_over")
 ACTIONS = [
     ("coupon", "Issue a coupon"),
@@ -234,36 +236,72 @@ class CrmLoyaltyTrigger(models.Model):
                 ]
             )
         if self.condition == "birthday":
-            Partner.flush_model(["crm_birthday"])
-            self.env.cr.execute(
-                "SELECT id FROM res_partner WHERE active AND crm_birthday IS NOT NULL "
-                "AND extract(month FROM crm_birthday) = %s AND extract(day FROM crm_birthday) = %s",
-                [today.month, today.day],
-            )
-            return Partner.browse(r[0] for r in self.env.cr.fetchall())
+            return Partner.union(*self._birthdays(today).values())
         if self.condition == "spend_over":
             return self._spenders(None, today)
         return Partner
+
+    def _birthdays(self, today):
+        """{birthday this year: customers}, for the birthdays of the last few days: a day the
+        cron did not run (server down) is caught up. 29 February counts on 1 March in other
+        years."""
+        days = {}
+        for n in range(BIRTHDAY_CATCH_UP_DAYS):
+            day = today - relativedelta(days=n)
+            days[(day.month, day.day)] = day
+            if (day.month, day.day) == (3, 1) and not calendar.isleap(day.year):
+                days[(2, 29)] = day
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["crm_birthday", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT extract(month FROM crm_birthday)::int, extract(day FROM crm_birthday)::int,
+                       array_agg(id)
+                  FROM res_partner
+                 WHERE active AND crm_birthday IS NOT NULL
+                   AND (extract(month FROM crm_birthday)::int, extract(day FROM crm_birthday)::int) IN %s
+              GROUP BY 1, 2
+                """,
+                tuple(days),
+            )
+        )
+        result = defaultdict(lambda: Partner)
+        for month, day, ids in self.env.cr.fetchall():
+            result[days[(month, day)]] |= Partner.browse(ids)
+        return dict(result)
+
+    def _run_state_condition(self, today):
+        """Reward the customers who meet this customer-state condition today."""
+        self.ensure_one()
+        no_order = self.env["sale.order"]
+        if self.condition == "birthday":
+            # the period is the one of the birthday, not of the (maybe late) run: one reward
+            # per birthday even when the catch-up crosses into a new month or year
+            logs = self.env["crm.loyalty.trigger.log"]
+            for birthday, partners in self._birthdays(today).items():
+                logs |= self._issue(dict.fromkeys(partners, no_order), today, period_date=birthday)
+            return logs
+        return self._issue(dict.fromkeys(self._eligible_by_state(today), no_order), today)
 
     @api.model
     def _cron_run_triggers(self, today=None):
         today = today or fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
         for trigger in self.sudo().search([("condition", "not in", ORDER_CONDITIONS[:-1])]):
-            partners = trigger._eligible_by_state(today)
-            logs |= trigger._issue(dict.fromkeys(partners, self.env["sale.order"]), today)
+            logs |= trigger._run_state_condition(today)
         return logs
 
     # ------------------------------------------------------------------ rewards
 
-    def _issue(self, order_by_partner, today):
+    def _issue(self, order_by_partner, today, period_date=None):
         """Reserve the (trigger, customer, period) keys first — INSERT ... ON CONFLICT DO
         NOTHING, so two runs at once cannot both win — then reward only the new ones."""
         self.ensure_one()
         if not order_by_partner:
             return self.env["crm.loyalty.trigger.log"]
         Log = self.env["crm.loyalty.trigger.log"].sudo()
-        period_key = self._period_key(today)
+        period_key = self._period_key(period_date or today)
         partners = list(order_by_partner)
         self.env.cr.execute(
             SQL(
@@ -371,9 +409,7 @@ class CrmLoyaltyTrigger(models.Model):
         today = fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
         for trigger in self:
-            logs |= trigger._issue(
-                dict.fromkeys(trigger._eligible_by_state(today), self.env["sale.order"]), today
-            )
+            logs |= trigger._run_state_condition(today)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -138,3 +138,37 @@ class TestPurchaseTriggers(LoyaltyCase):
             self.trigger(condition="first_order", coupon_program_id=False)
         with self.assertRaises(ValidationError):
             self.trigger(condition="spend_over", amount=-5)
+
+    def test_birthday_cron_catches_up_missed_days_once(self):
+        trigger = self.trigger(condition="birthday", period="month")
+        Partner = self.env["res.partner"]
+        jan30, jan31, jan20, feb29, dec31 = Partner.create(
+            [
+                {"name": "Born 30 Jan", "crm_birthday": date(1990, 1, 30)},
+                {"name": "Born 31 Jan", "crm_birthday": date(1985, 1, 31)},
+                {"name": "Born 20 Jan", "crm_birthday": date(1970, 1, 20)},
+                {"name": "Born 29 Feb", "crm_birthday": date(1992, 2, 29)},
+                {"name": "Born 31 Dec", "crm_birthday": date(1980, 12, 31)},
+            ]
+        )
+
+        def rewarded(partner):
+            return trigger.log_ids.filtered(lambda log: log.partner_id == partner)
+
+        self.Trigger._cron_run_triggers(today=date(2026, 12, 31))
+        self.assertEqual(rewarded(dec31).period_key, "2026-12")
+        self.Trigger._cron_run_triggers(today=date(2027, 1, 30))
+        self.assertEqual(len(rewarded(jan30)), 1)
+        # no run on 31 January: the run of 2 February catches up, within the birthday's month
+        self.Trigger._cron_run_triggers(today=date(2027, 2, 2))
+        self.assertEqual(rewarded(jan31).period_key, "2027-01")
+        self.assertEqual(len(rewarded(jan30)), 1, "one reward per birthday, even in a new month")
+        self.assertFalse(rewarded(jan20), "a birthday older than the catch-up window is not rewarded")
+        self.Trigger._cron_run_triggers(today=date(2027, 1, 5))
+        self.assertEqual(len(rewarded(dec31)), 1, "nor twice across a new year")
+        # born on 29 February: celebrated on 1 March in other years, once
+        self.Trigger._cron_run_triggers(today=date(2027, 2, 28))
+        self.assertFalse(rewarded(feb29))
+        self.Trigger._cron_run_triggers(today=date(2027, 3, 1))
+        self.Trigger._cron_run_triggers(today=date(2027, 3, 3))
+        self.assertEqual(rewarded(feb29).mapped("period_key"), ["2027-03"])
