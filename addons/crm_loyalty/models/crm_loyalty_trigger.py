@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -132,9 +132,31 @@ class CrmLoyaltyTrigger(models.Model):
 
     @api.model
     def _active_triggers(self, company_ids, conditions):
-        return self.sudo().search(
-            [("condition", "in", conditions), ("company_id", "in", [*company_ids, False])]
+        return self.sudo().browse(self._active_trigger_ids(tuple(sorted(company_ids)), tuple(conditions)))
+
+    @api.model
+    @tools.ormcache("company_ids", "conditions")
+    def _active_trigger_ids(self, company_ids, conditions):
+        # asked on every order confirmation, and triggers change rarely: cached, and the cache
+        # is cleared whenever a trigger is created, changed or deleted
+        return tuple(
+            self.sudo()
+            .search([("condition", "in", conditions), ("company_id", "in", [*company_ids, False])])
+            .ids
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.model
     def _run_on_orders(self, orders):
@@ -143,6 +165,8 @@ class CrmLoyaltyTrigger(models.Model):
         if not orders:
             return self.env["crm.loyalty.trigger.log"]
         triggers = self._active_triggers(orders.company_id.ids, ORDER_CONDITIONS)
+        if triggers:
+            triggers = triggers.exists()  # a cache filled by a transaction that rolled back
         if not triggers:
             return self.env["crm.loyalty.trigger.log"]
         today = fields.Date.context_today(self)

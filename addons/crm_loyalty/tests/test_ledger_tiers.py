@@ -72,6 +72,27 @@ class TestLedgerTiers(LoyaltyCase):
         self.env["loyalty.card"]._cron_review_tiers()
         self.assertFalse(card.tier_id)
 
+    def test_tier_check_on_an_order_matches_the_review(self):
+        """An order checks its cards without the review statement: same decisions (grace
+        instead of downgrade, grace cleared once the customer qualifies again)."""
+        self.program.tier_grace_days = 30
+        self.order(600)
+        card = self.card()
+        self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 600))
+        self.env.cr.execute("UPDATE loyalty_history SET date = date - 400 WHERE card_id = %s", [card.id])
+        self.env["loyalty.history"].invalidate_model()
+        self.order(10)
+        self.assertEqual(card.tier_id, self.gold, "no downgrade on an order")
+        self.assertEqual(card.qualifying_points, 20, "10 and the gold bonus")
+        self.assertEqual(card.tier_downgrade_date, date.today() + timedelta(days=30))
+        self.order(600)
+        self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 20 + 1200))
+        self.assertFalse(card.tier_downgrade_date, "qualifies again: the grace is over")
+        # the review statement agrees with what the order decided
+        self.assertFalse(card._crm_update_tiers(allow_downgrade=True))
+        self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 20 + 1200))
+        self.assertFalse(card.tier_downgrade_date)
+
     def test_first_expiring_points_are_used_first_and_expiry_at_boundary(self):
         self.order(100)
         card = self.card()
