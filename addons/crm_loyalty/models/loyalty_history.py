@@ -22,7 +22,10 @@ class LoyaltyHistory(models.Model):
     _order = "id desc"
 
     card_id = fields.Many2one(index=True)
-    # few indexes: the expiry cron rewrites many rows at once, and every index slows it down
+    # an order's rows are looked up when it is confirmed (tier bonus), cancelled (core) or
+    # shown (core's loyalty summary): without an index each of those reads the whole ledger
+    order_id = fields.Many2oneReference(index="btree_not_null")
+    # otherwise few indexes: the expiry cron rewrites many rows at once, and every index slows it down
     entry_type = fields.Selection(ENTRY_TYPES, default="earn", required=True, readonly=True)
     date = fields.Date(default=fields.Date.context_today, required=True, readonly=True)
     expiry_date = fields.Date(readonly=True, help="When the points of this award expire.")
