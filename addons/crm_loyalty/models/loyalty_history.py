@@ -37,7 +37,7 @@ class LoyaltyHistory(models.Model):
     crm_reversed_order_id = fields.Many2one(
         "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
     )
-    crm_tier_bonus = fields.Boolean(
+    is_tier_bonus = fields.Boolean(
         string="Tier Bonus", readonly=True, help="Extra points of the customer's tier on an order's award."
     )
     crm_released = fields.Boolean(

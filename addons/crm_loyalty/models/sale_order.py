@@ -71,7 +71,7 @@ class SaleOrder(models.Model):
         rows = []
         for row in earned:
             multiplier = row.card_id.tier_id.earn_multiplier or 1.0
-            if multiplier == 1.0 or row.crm_tier_bonus:
+            if multiplier == 1.0 or row.is_tier_bonus:
                 continue
             extra = (
                 row.card_id.currency_id.round(row.issued * (multiplier - 1.0))
@@ -91,7 +91,7 @@ class SaleOrder(models.Model):
                     ),
                     "issued": extra,
                     "entry_type": "earn",
-                    "crm_tier_bonus": True,
+                    "is_tier_bonus": True,
                 }
             )
         if rows:
@@ -229,7 +229,7 @@ class SaleOrder(models.Model):
                     ("order_model", "=", self._name),
                     ("order_id", "in", confirmed.ids),
                     ("entry_type", "=", "earn"),
-                    ("crm_tier_bonus", "=", True),
+                    ("is_tier_bonus", "=", True),
                 ]
             )
         ):

@@ -37,7 +37,7 @@ class TestLedgerTiers(LoyaltyCase):
         third = self.env["sale.order"].search(
             [("partner_id", "=", self.customer.id)], order="id desc", limit=1
         )
-        bonus_row = card.history_ids.filtered("crm_tier_bonus")
+        bonus_row = card.history_ids.filtered("is_tier_bonus")
         self.assertEqual(bonus_row.issued, 300)
         bonus_row.description = "Goldbonus"
         third._action_cancel()
