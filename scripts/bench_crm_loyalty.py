@@ -75,7 +75,9 @@ def confirm(env, ids):
 
 
 # ---------------------------------------------------------------- 1. order confirmation
-print(f"== confirming {N_ORDERS} orders, baseline (sale_loyalty + crm_extended) vs crm_loyalty", flush=True)
+print(
+    f"== confirming {N_ORDERS} orders, baseline ({os.environ['BENCH_BASELINE']}) vs crm_loyalty", flush=True
+)
 base_registry = Registry(os.environ["BENCH_BASE_DB"])
 warm = 20
 with base_registry.cursor() as base_cr:
