@@ -215,8 +215,8 @@ class ResPartner(models.Model):
         orders only needs the order figures (`invoices=False`), a change of invoices only the
         lifetime value (`orders=False`): each event runs only its own statements.
         """
-        # only what the statements read: a full flush in the middle of an order's confirmation
-        # would compute everything else on the order (invoice status...) before its time
+        # each kind of event flushes only its own model (flushing only some fields of the order
+        # lets computed fields of other addons, e.g. the delivery promise, see a later state)
         self.flush_model(["commercial_partner_id", "company_id", "order_count", "lifetime_value"])
         where = (
             SQL("TRUE")
@@ -225,9 +225,7 @@ class ResPartner(models.Model):
         )
         order_figures = {}
         if orders:
-            self.env["sale.order"].flush_model(
-                ["state", "date_order", "amount_untaxed", "currency_rate", "partner_id"]
-            )
+            self.env["sale.order"].flush_model()
             self.env.cr.execute(
                 SQL(
                     """
@@ -249,9 +247,7 @@ class ResPartner(models.Model):
             order_figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         invoiced = defaultdict(list)
         if invoices:
-            self.env["account.move"].flush_model(
-                ["state", "move_type", "amount_untaxed_signed", "partner_id", "company_id"]
-            )
+            self.env["account.move"].flush_model()
             self.env.cr.execute(
                 SQL(
                     """
