@@ -207,63 +207,56 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _refresh_customer_360(self, partner_ids=None, orders=True, invoices=True):
+    def _refresh_customer_360(self, partner_ids=None):
         """Recompute the stored 360 figures of the given commercial partners (all when None).
 
         A few grouped SQL statements whatever the number of partners, with amounts in each
-        document's company currency converted to the partner's company currency. A change of
-        orders only needs the order figures (`invoices=False`), a change of invoices only the
-        lifetime value (`orders=False`): each event runs only its own statements.
+        document's company currency converted to the partner's company currency.
         """
-        # each kind of event flushes only its own model (flushing only some fields of the order
-        # lets computed fields of other addons, e.g. the delivery promise, see a later state)
-        self.flush_model(["commercial_partner_id", "company_id", "order_count", "lifetime_value"])
+        self.env["sale.order"].flush_model()
+        self.env["account.move"].flush_model()
+        self.flush_model(["commercial_partner_id", "company_id"])
         where = (
             SQL("TRUE")
             if partner_ids is None
             else SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
         )
-        order_figures = {}
-        if orders:
-            self.env["sale.order"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT p.commercial_partner_id,
-                           MIN(so.date_order) FILTER (WHERE so.state = 'sale'),
-                           MAX(so.date_order) FILTER (WHERE so.state = 'sale'),
-                           COUNT(so.id) FILTER (WHERE so.state = 'sale'),
-                           COUNT(so.id) FILTER (WHERE so.state IN ('draft', 'sent')),
-                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                               FILTER (WHERE so.state = 'sale')
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE %s
-                  GROUP BY p.commercial_partner_id
-                    """,
-                    where,
-                )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       MIN(so.date_order) FILTER (WHERE so.state = 'sale'),
+                       MAX(so.date_order) FILTER (WHERE so.state = 'sale'),
+                       COUNT(so.id) FILTER (WHERE so.state = 'sale'),
+                       COUNT(so.id) FILTER (WHERE so.state IN ('draft', 'sent')),
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           FILTER (WHERE so.state = 'sale')
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE %s
+              GROUP BY p.commercial_partner_id
+                """,
+                where,
             )
-            order_figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        )
+        orders = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, c.currency_id, COALESCE(SUM(m.amount_untaxed_signed), 0)
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.partner_id
+                  JOIN res_company c ON c.id = m.company_id
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s
+              GROUP BY p.commercial_partner_id, c.currency_id
+                """,
+                where,
+            )
+        )
         invoiced = defaultdict(list)
-        if invoices:
-            self.env["account.move"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT p.commercial_partner_id, c.currency_id, COALESCE(SUM(m.amount_untaxed_signed), 0)
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.partner_id
-                      JOIN res_company c ON c.id = m.company_id
-                     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s
-                  GROUP BY p.commercial_partner_id, c.currency_id
-                    """,
-                    where,
-                )
-            )
-            for pid, currency_id, amount in self.env.cr.fetchall():
-                invoiced[pid].append((currency_id, amount))
-        targets = set(order_figures) | set(invoiced)
+        for pid, currency_id, amount in self.env.cr.fetchall():
+            invoiced[pid].append((currency_id, amount))
+        targets = set(orders) | set(invoiced)
         if partner_ids is not None:
             targets |= set(partner_ids)
         else:
@@ -272,51 +265,57 @@ class ResPartner(models.Model):
         if not targets:
             return
         partners = self.browse(list(targets)).with_context(active_test=False)
+        partners.fetch(["company_id"])
         today = fields.Date.context_today(self)
         currencies = {}
-        columns = {"id": ("int", [])}
-        if orders:
-            columns.update(
-                customer_since=("date", []),
-                last_order_date=("date", []),
-                order_count=("int", []),
-                open_quotation_count=("int", []),
-                average_order_value=("numeric", []),
-            )
-        if invoices:
-            partners.fetch(["company_id"])
-            columns["lifetime_value"] = ("numeric", [])
+        rows = []
         for partner in partners:
-            columns["id"][1].append(partner.id)
-            if orders:
-                first, last, count, quotes, ordered = order_figures.get(partner.id, (None, None, 0, 0, 0.0))
-                columns["customer_since"][1].append(first and first.date())
-                columns["last_order_date"][1].append(last and last.date())
-                columns["order_count"][1].append(count)
-                columns["open_quotation_count"][1].append(quotes)
-                columns["average_order_value"][1].append(float(ordered or 0.0) / count if count else 0.0)
-            if invoices:
-                company = partner.company_id or self.env.company
-                ltv = 0.0
-                for currency_id, amount in invoiced.get(partner.id, ()):
-                    if currency_id == company.currency_id.id:
-                        ltv += amount
-                    else:
-                        currency = currencies.setdefault(
-                            currency_id, self.env["res.currency"].browse(currency_id)
-                        )
-                        ltv += currency._convert(amount, company.currency_id, company, today)
-                columns["lifetime_value"][1].append(ltv)
-        names = list(columns)
+            company = partner.company_id or self.env.company
+            first, last, count, quotes, ordered = orders.get(partner.id, (None, None, 0, 0, 0.0))
+            ltv = 0.0
+            for currency_id, amount in invoiced.get(partner.id, ()):
+                if currency_id == company.currency_id.id:
+                    ltv += amount
+                else:
+                    currency = currencies.setdefault(
+                        currency_id, self.env["res.currency"].browse(currency_id)
+                    )
+                    ltv += currency._convert(amount, company.currency_id, company, today)
+            rows.append(
+                (
+                    partner.id,
+                    first and first.date(),
+                    last and last.date(),
+                    count,
+                    quotes,
+                    ltv,
+                    float(ordered or 0.0) / count if count else 0.0,
+                )
+            )
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner p SET %s FROM unnest(%s) AS v(%s) WHERE p.id = v.id",
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(n), SQL.identifier(n)) for n in names[1:]),
-                SQL(", ").join(SQL("%s::%s[]", values, SQL(pg_type)) for pg_type, values in columns.values()),
-                SQL(", ").join(SQL.identifier(n) for n in names),
+                """
+                UPDATE res_partner p
+                   SET customer_since = v.since, last_order_date = v.last, order_count = v.cnt,
+                       open_quotation_count = v.quotes, lifetime_value = v.ltv, average_order_value = v.aov
+                  FROM (SELECT * FROM unnest(%s::int[], %s::date[], %s::date[], %s::int[], %s::int[],
+                                             %s::numeric[], %s::numeric[])
+                          AS t(id, since, last, cnt, quotes, ltv, aov)) v
+                 WHERE p.id = v.id
+                """,
+                *[list(col) for col in zip(*rows, strict=True)],
             )
         )
-        self.invalidate_model(names[1:])
+        self.invalidate_model(
+            [
+                "customer_since",
+                "last_order_date",
+                "order_count",
+                "open_quotation_count",
+                "lifetime_value",
+                "average_order_value",
+            ]
+        )
 
     @api.model
     def _cron_refresh_customer_360(self):

@@ -60,18 +60,18 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        self.env["res.partner"]._refresh_customer_360(orders._crm_360_partners(), invoices=False)
+        self.env["res.partner"]._refresh_customer_360(orders._crm_360_partners())
         return orders
 
     def write(self, vals):
         before = self._crm_360_partners() if "partner_id" in vals else set()
         res = super().write(vals)
         if {"state", "partner_id", "date_order", "amount_untaxed"} & set(vals):
-            self.env["res.partner"]._refresh_customer_360(before | self._crm_360_partners(), invoices=False)
+            self.env["res.partner"]._refresh_customer_360(before | self._crm_360_partners())
         return res
 
     def unlink(self):
         partners = self._crm_360_partners()
         res = super().unlink()
-        self.env["res.partner"]._refresh_customer_360(partners, invoices=False)
+        self.env["res.partner"]._refresh_customer_360(partners)
         return res
