@@ -78,10 +78,10 @@ ensure_postgres() {
     if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         say "creating PostgreSQL role $PGUSER"
         if [ "$(id -u)" = 0 ]; then
-            su postgres -c "createuser --superuser '$PGUSER'" ||
+            su postgres -c "createuser -U postgres --superuser '$PGUSER'" ||
                 die "could not create PostgreSQL role $PGUSER."
         else
-            sudo -n -u postgres createuser --createdb "$PGUSER" ||
+            sudo -n -u postgres createuser -U postgres --createdb "$PGUSER" ||
                 die "could not create PostgreSQL role $PGUSER: ask an administrator to run 'createuser --createdb $PGUSER'."
         fi
     fi
