@@ -2,6 +2,7 @@
 # Order matters: crm_partner_timeline is a SQL view over the tables of the models before it.
 from . import (
     account_move,
+    base_partner_merge_automatic_wizard,
     crm_completeness_weight,
     crm_customer_segment,
     crm_duplicate_candidate,
@@ -16,5 +17,6 @@ from . import (
     res_partner,
     res_partner_service,
     sale_order,
+    sale_order_line,
 )
 from . import crm_partner_timeline

@@ -7,7 +7,7 @@ class AccountMove(models.Model):
     def _crm_refresh_360(self):
         customers = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         if customers:
-            self.env["res.partner"]._refresh_customer_360(set(customers.commercial_partner_id.ids))
+            self.env["res.partner"]._crm_queue_customer_360(customers.commercial_partner_id.ids)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

@@ -50,7 +50,9 @@ class CrmSegmentMirrorMixin(models.AbstractModel):
     @api.model
     def _sync_customer_segments(self):
         """After a set-based RFM run: copy changed values with one UPDATE."""
-        self.flush_model(["partner_id"])
+        # everything the statement reads, the scope's fields (an order's state) included
+        self.flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id", "rfm_segment", "churn_risk"])
         self.env.cr.execute(
             SQL(
                 """

@@ -64,11 +64,15 @@ DEFAULT_COMPLETENESS_WEIGHTS = {
 }
 
 
+CUSTOMER_360_QUEUE = "crm_extended.customer_360"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # Customer 360, kept on the commercial partner in the company currency by
-    # _refresh_customer_360(), which runs set-based on order/invoice events and nightly.
+    # _refresh_customer_360(), which runs set-based once per transaction for the customers whose
+    # orders or invoices changed (_crm_queue_customer_360) and nightly for everyone.
     customer_since = fields.Date(readonly=True, copy=False, help="Date of the first confirmed order.")
     last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
     order_count = fields.Integer("Confirmed Orders", readonly=True, copy=False)
@@ -316,6 +320,28 @@ class ResPartner(models.Model):
                 "average_order_value",
             ]
         )
+
+    @api.model
+    def _crm_queue_customer_360(self, partner_ids):
+        """Refresh the 360 figures of these commercial partners once, when the transaction
+        commits (a precommit hook): never in the middle of a user's action, where flushing
+        every pending order and invoice would run ahead of core's own flow."""
+        if not partner_ids:
+            return
+        precommit = self.env.cr.precommit
+        queued = precommit.data.get(CUSTOMER_360_QUEUE)
+        if queued is None:
+            queued = precommit.data[CUSTOMER_360_QUEUE] = set()
+            partners = self.env["res.partner"].sudo().with_context(active_test=False)
+
+            @precommit.add
+            def refresh_customer_360():
+                ids = precommit.data.pop(CUSTOMER_360_QUEUE, set())
+                ids = partners.browse(ids).exists().ids
+                if ids:
+                    partners._refresh_customer_360(ids)
+
+        queued.update(partner_ids)
 
     @api.model
     def _cron_refresh_customer_360(self):

@@ -54,24 +54,24 @@ class SaleOrder(models.Model):
             order.customer_churn_risk = partner.churn_risk
         return super()._action_confirm()
 
-    def _crm_360_partners(self):
-        return set(self.partner_id.commercial_partner_id.ids)
+    def _crm_queue_360(self):
+        """The customers' 360 figures follow these orders when the transaction commits."""
+        self.env["res.partner"]._crm_queue_customer_360(self.partner_id.commercial_partner_id.ids)
 
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        self.env["res.partner"]._refresh_customer_360(orders._crm_360_partners())
+        orders._crm_queue_360()
         return orders
 
     def write(self, vals):
-        before = self._crm_360_partners() if "partner_id" in vals else set()
+        if "partner_id" in vals:
+            self._crm_queue_360()  # the customer the orders leave
         res = super().write(vals)
-        if {"state", "partner_id", "date_order", "amount_untaxed"} & set(vals):
-            self.env["res.partner"]._refresh_customer_360(before | self._crm_360_partners())
+        if {"state", "partner_id", "date_order", "amount_untaxed", "currency_rate"} & set(vals):
+            self._crm_queue_360()
         return res
 
     def unlink(self):
-        partners = self._crm_360_partners()
-        res = super().unlink()
-        self.env["res.partner"]._refresh_customer_360(partners)
-        return res
+        self._crm_queue_360()
+        return super().unlink()

@@ -25,6 +25,7 @@ class TestCustomer360(CrmExtendedCase):
         self.make_order(contact, amount=300, days_ago=3)
         self.make_order(contact, amount=999, confirm=False)  # open quotation
         self.make_order(company, amount=777)._action_cancel()
+        self.env.cr.flush()  # the figures follow at commit time
         self.assertEqual(company.order_count, 2)
         self.assertEqual(company.open_quotation_count, 1)
         self.assertEqual(company.customer_since, self.now.date() - timedelta(days=30))
@@ -38,6 +39,7 @@ class TestCustomer360(CrmExtendedCase):
         self.make_invoice(customer, 500)
         self.make_invoice(customer, 200, move_type="out_refund")
         self.make_invoice(customer, 5000, post=False)  # draft: does not count
+        self.env.cr.flush()
         self.assertAlmostEqual(customer.lifetime_value, 1300)
         self.assertAlmostEqual(customer.average_order_value, 750)  # orders, not invoices
         self.assertAlmostEqual(customer.amount_due, 1300)
@@ -50,6 +52,36 @@ class TestCustomer360(CrmExtendedCase):
         invoice.invoice_date_due = "2020-01-31"
         invoice.action_post()
         self.assertAlmostEqual(customer.amount_overdue, 400)
+
+    def test_figures_follow_at_commit_not_mid_flow(self):
+        customer = self.make_customer("Committed Ltd")
+        self.make_order(customer, amount=100)
+        # nothing is flushed or recomputed in the middle of the confirmation...
+        self.assertEqual(customer.order_count, 0)
+        # ...the figures follow once, when the transaction commits
+        self.env.cr.flush()
+        self.assertEqual(customer.order_count, 1)
+        self.assertAlmostEqual(customer.average_order_value, 100)
+
+    def test_line_quantity_change_moves_figures(self):
+        customer = self.make_customer("Three more")
+        order = self.make_order(customer, amount=100)
+        self.env.cr.flush()
+        self.assertAlmostEqual(customer.average_order_value, 100)
+        order.order_line.product_uom_qty = 3
+        self.env.cr.flush()
+        self.assertAlmostEqual(customer.average_order_value, 300)
+        order.order_line.price_unit = 50
+        self.env.cr.flush()
+        self.assertAlmostEqual(customer.average_order_value, 150)
+
+    def test_customer_change_moves_figures_of_both(self):
+        first, second = self.make_customer("First owner"), self.make_customer("Second owner")
+        order = self.make_order(first, amount=100)
+        self.env.cr.flush()
+        order.partner_id = second
+        self.env.cr.flush()
+        self.assertEqual((first.order_count, second.order_count), (0, 1))
 
     def test_cron_refresh_repairs_figures(self):
         customer = self.make_customer("Repaired")
