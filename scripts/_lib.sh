@@ -26,15 +26,18 @@ find_odoo() {
         *" 18.0"*) ;;
         *) die "Odoo 18.0 is required, '$ODOO_BIN --version' says '${ODOO_VERSION:-nothing}'." ;;
     esac
-    probe=$(printf '%s\n' 'import sys' \
+    probe=$(printf '%s\n' 'import os, sys' \
         'print("ODOO_PY=" + sys.executable)' \
+        'print("ODOO_ROOT=" + os.path.dirname(os.path.dirname(odoo.__file__)))' \
         'print("ODOO_CORE=" + odoo.tools.config["addons_path"])' |
         "$ODOO_BIN" shell --log-level=critical 2>/dev/null)
     ODOO_PY=${ODOO_PYTHON:-$(printf '%s\n' "$probe" | sed -n 's/^ODOO_PY=//p')}
     ODOO_CORE_ADDONS=${ODOO_CORE_ADDONS:-$(printf '%s\n' "$probe" | sed -n 's/^ODOO_CORE=//p')}
+    # where the odoo package lives, for our Python launchers (scripts/odoo_core_tests.py)
+    ODOO_ROOT=${ODOO_ROOT:-$(printf '%s\n' "$probe" | sed -n 's/^ODOO_ROOT=//p')}
     [ -n "$ODOO_PY" ] || die "could not learn which Python runs '$ODOO_BIN'; set ODOO_PYTHON."
     [ -n "$ODOO_CORE_ADDONS" ] || die "could not learn Odoo's core addons path; set ODOO_CORE_ADDONS."
-    export ODOO_BIN ODOO_PY ODOO_CORE_ADDONS CRM_SUITE_ADDONS
+    export ODOO_BIN ODOO_PY ODOO_CORE_ADDONS ODOO_ROOT CRM_SUITE_ADDONS
 }
 
 # Our scripts' and tests' own Python packages, installed into Odoo's Python when missing.
