@@ -97,9 +97,10 @@ class CrmPartnerTimeline(models.Model):
 
     @api.model
     def _apply_ir_rules(self, query, mode="read"):
-        super()._apply_ir_rules(query, mode)
+        res = super()._apply_ir_rules(query, mode)
         if not self.env.su:
             expression.expression(self._source_access_domain(), self.sudo(), self._table, query)
+        return res
 
     def _check_access(self, operation):
         result = super()._check_access(operation)
