@@ -1,6 +1,9 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from .res_partner import COMPLETENESS_FIELDS, DEFAULT_COMPLETENESS_WEIGHTS
+
+WEIGHT_BOUNDS = (0, 100)
 
 
 class CrmCompletenessWeight(models.Model):
@@ -17,6 +20,21 @@ class CrmCompletenessWeight(models.Model):
         ("field_name_uniq", "unique(field_name)", "Each field can have only one weight."),
         ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
     ]
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        low, high = WEIGHT_BOUNDS
+        for record in self:
+            if not low <= record.weight <= high:
+                raise ValidationError(
+                    _(
+                        "The completeness weight of %(field)s must be between %(low)s and %(high)s (got %(value)s).",
+                        field=record.field_name,
+                        low=low,
+                        high=high,
+                        value=record.weight,
+                    )
+                )
 
     @api.model
     def _get_weights(self):

@@ -3,10 +3,15 @@ import csv
 import io
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+from .crm_access import check_crm_manager
+
+# put in the context by _refresh_members only: JSON cannot carry it
+_TRUSTED = object()
 
 
 class CrmCustomerSegment(models.Model):
@@ -41,19 +46,26 @@ class CrmCustomerSegment(models.Model):
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
 
     def _compute_partner_count(self):
-        if not self.ids:
-            self.partner_count = 0
-            return
-        self.env.cr.execute(
-            SQL(
-                "SELECT segment_id, COUNT(*) FROM crm_customer_segment_partner_rel"
-                " WHERE segment_id = ANY(%s) GROUP BY segment_id",
-                self.ids,
+        """Members the user may read (the stored membership may hold other companies' contacts)."""
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("segment_ids", "in", self.ids)], ["segment_ids"], ["__count"]
             )
+            if self.ids
+            else []
         )
-        counts = dict(self.env.cr.fetchall())
         for segment in self:
-            segment.partner_count = counts.get(segment.id, 0)
+            segment.partner_count = counts.get(segment, 0)
+
+    def write(self, vals):
+        # members and refresh date are the refresh's bookkeeping, not a caller's input
+        if (
+            {"partner_ids", "last_refresh"} & set(vals)
+            and not self.env.su
+            and self.env.context.get("crm_segment_refresh") is not _TRUSTED
+        ):
+            raise AccessError(_("Segment members are set by Refresh Members from the segment's rule."))
+        return super().write(vals)
 
     def _get_domain(self):
         self.ensure_one()
@@ -79,6 +91,11 @@ class CrmCustomerSegment(models.Model):
                 ) from exc
 
     def action_refresh(self):
+        """Refresh the members now (Sales administrators only; the nightly cron does the same)."""
+        check_crm_manager(self.env, _("Refresh Segment Members"))
+        return self._refresh_members()
+
+    def _refresh_members(self):
         """Store the current members of each segment with one SQL statement per segment."""
         Partner = self.env["res.partner"].with_context(active_test=True)
         Partner.flush_model()
@@ -94,7 +111,7 @@ class CrmCustomerSegment(models.Model):
                     query.select("res_partner.id"),
                 )
             )
-        self.write({"last_refresh": fields.Datetime.now()})
+        self.with_context(crm_segment_refresh=_TRUSTED).write({"last_refresh": fields.Datetime.now()})
         self.invalidate_recordset(["partner_ids", "partner_count"])
         self.env["res.partner"].invalidate_model(["segment_ids"])
         self.env["crm.lead"]._sync_customer_segments()
@@ -103,7 +120,7 @@ class CrmCustomerSegment(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        self.search([]).action_refresh()
+        self.search([])._refresh_members()
 
     def action_open_members(self):
         self.ensure_one()

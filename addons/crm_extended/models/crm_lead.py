@@ -5,25 +5,33 @@ from .res_partner import RFM_SEGMENTS
 
 
 class CrmSegmentMirrorMixin(models.AbstractModel):
-    """Copies the customer's segments onto documents so they can be filtered and grouped by."""
+    """Copies the customer's segments onto documents so they can be filtered and grouped by.
+    Internal scoring: employees only (a portal user reads his orders, not their scores)."""
 
     _name = "crm.segment.mirror.mixin"
     _description = "Customer segments on documents"
 
     customer_rfm_segment = fields.Selection(
-        RFM_SEGMENTS, "Customer RFM Segment", compute="_compute_customer_segments", store=True, index=True
+        RFM_SEGMENTS,
+        "Customer RFM Segment",
+        compute="_compute_customer_segments",
+        store=True,
+        index=True,
+        groups="base.group_user",
     )
     customer_churn_risk = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")],
         "Customer Churn Risk",
         compute="_compute_customer_segments",
         store=True,
+        groups="base.group_user",
     )
     customer_segment_ids = fields.Many2many(
         "crm.customer.segment",
         string="Customer Segments",
         compute="_compute_customer_segment_ids",
         search="_search_customer_segment_ids",
+        groups="base.group_user",
     )
 
     @api.depends(

@@ -1,4 +1,7 @@
-from odoo import fields, models, tools
+import functools
+
+from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 
 TIMELINE_KINDS = [
@@ -12,7 +15,12 @@ TIMELINE_KINDS = [
 class CrmPartnerTimeline(models.Model):
     """Everything that happened with a customer, in date order: logged interactions,
     tickets, sales orders and the messages on the customer, his tickets, leads and orders.
-    A SQL view (UNION ALL), so filtering on one customer reads the indexes of each source."""
+    A SQL view (UNION ALL), so filtering on one customer reads the indexes of each source.
+
+    Rows copy text of their source (subject, first characters of a message), so a row is
+    readable only when its source record is: on top of the view's own rules, every search and
+    read is restricted to the sources the user may read, with the sources' own access rights
+    and record rules (see _source_access_domain)."""
 
     _name = "crm.partner.timeline"
     _description = "Customer Timeline"
@@ -62,6 +70,47 @@ class CrmPartnerTimeline(models.Model):
             "src.company_id",
         ),
     ]
+
+    # every model a row can come from (res_model of the rows)
+    SOURCE_MODELS = ("crm.interaction", "crm.ticket", "sale.order", "res.partner", "crm.lead")
+
+    @api.model
+    def _source_access_domain(self):
+        """Domain on the view: rows whose source the current user may read.
+
+        A source model the user has no access right on contributes no row; one with record
+        rules contributes the rows whose res_id is in the user's own search of that model
+        (a sub-select built by the source's _search, so its rules and the allowed companies
+        apply exactly as when the user opens the source)."""
+        parts = []
+        for model_name in self.SOURCE_MODELS:
+            if model_name not in self.env:
+                continue
+            Source = self.env[model_name].with_context(active_test=False)
+            if not Source.has_access("read"):
+                continue
+            if self.env["ir.rule"]._compute_domain(model_name, "read"):
+                parts.append([("res_model", "=", model_name), ("res_id", "in", Source._search([]))])
+            else:
+                parts.append([("res_model", "=", model_name)])
+        return expression.OR(parts) if parts else expression.FALSE_DOMAIN
+
+    @api.model
+    def _apply_ir_rules(self, query, mode="read"):
+        res = super()._apply_ir_rules(query, mode)
+        if not self.env.su:
+            expression.expression(self._source_access_domain(), self.sudo(), self._table, query)
+        return res
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or self.env.su or not any(self._ids):
+            return result
+        allowed = self.browse(tuple(self.with_context(active_test=False)._search([("id", "in", self.ids)])))
+        forbidden = self - allowed
+        if forbidden:
+            return forbidden, functools.partial(self.env["ir.rule"]._make_access_error, operation, forbidden)
+        return None
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .crm_duplicate_candidate import NAME_THRESHOLD_BOUNDS
+from .res_partner import CHURN_INTERVAL_DAYS_BOUNDS, RFM_WINDOW_DAYS_BOUNDS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -15,6 +19,33 @@ class ResConfigSettings(models.TransientModel):
     crm_duplicate_name_threshold = fields.Float(
         "Name Similarity Threshold", config_parameter="crm_extended.duplicate_name_threshold", default=0.6
     )
+
+    @api.constrains("crm_rfm_window_days", "crm_churn_default_interval_days", "crm_duplicate_name_threshold")
+    def _check_crm_extended_bounds(self):
+        for settings in self:
+            for value, (low, high), label in (
+                (settings.crm_rfm_window_days, RFM_WINDOW_DAYS_BOUNDS, _("The RFM look-back window (days)")),
+                (
+                    settings.crm_churn_default_interval_days,
+                    CHURN_INTERVAL_DAYS_BOUNDS,
+                    _("The usual interval between orders of one-time buyers (days)"),
+                ),
+                (
+                    settings.crm_duplicate_name_threshold,
+                    NAME_THRESHOLD_BOUNDS,
+                    _("The duplicate name similarity threshold"),
+                ),
+            ):
+                if not low <= value <= high:
+                    raise ValidationError(
+                        _(
+                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
+                            setting=label,
+                            low=low,
+                            high=high,
+                            value=value,
+                        )
+                    )
 
     def action_recompute_rfm(self):
         self.env["res.partner"].action_recompute_rfm()

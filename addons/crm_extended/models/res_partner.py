@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .crm_access import check_crm_manager
 from .crm_name_normalize import normalize_name, normalize_phone, normalize_vat
 
 _logger = logging.getLogger(__name__)
@@ -53,6 +54,21 @@ COMPLETENESS_FIELDS = [
     ("website", "Website"),
     ("industry_id", "Industry"),
 ]
+# Bounds of the numeric settings (ir.config_parameter), shared by the settings screen's checks
+# and by the readers, which clamp a value set directly in the parameters.
+RFM_WINDOW_DAYS_BOUNDS = (1, 3650)
+CHURN_INTERVAL_DAYS_BOUNDS = (1, 3650)
+
+
+def bounded_int_param(env, key, default, bounds):
+    """An integer system parameter, clamped to ``bounds``; the default when it is not a number."""
+    value = env["ir.config_parameter"].sudo().get_param(key, str(default))
+    try:
+        return min(bounds[1], max(bounds[0], int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
 DEFAULT_COMPLETENESS_WEIGHTS = {
     "email": 20,
     "phone": 15,
@@ -70,50 +86,119 @@ CUSTOMER_360_QUEUE = "crm_extended.customer_360"
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Internal figures: every field added here is for employees only (groups="base.group_user"),
+    # a portal user reading his own contact over RPC does not get scores, segments or amounts.
     # Customer 360, kept on the commercial partner in the company currency by
     # _refresh_customer_360(), which runs set-based once per transaction for the customers whose
     # orders or invoices changed (_crm_queue_customer_360) and nightly for everyone.
-    customer_since = fields.Date(readonly=True, copy=False, help="Date of the first confirmed order.")
-    last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
-    order_count = fields.Integer("Confirmed Orders", readonly=True, copy=False)
+    customer_since = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Date of the first confirmed order.",
+        groups="base.group_user",
+    )
+    last_order_date = fields.Date(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_user",
+    )
+    order_count = fields.Integer(
+        "Confirmed Orders",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
     lifetime_value = fields.Monetary(
         readonly=True,
         copy=False,
         currency_field="crm_currency_id",
         help="Posted customer invoices minus posted credit notes, untaxed, in the company currency.",
+        groups="base.group_user",
     )
     average_order_value = fields.Monetary(
         readonly=True,
         copy=False,
         currency_field="crm_currency_id",
         help="Untaxed amount of the confirmed orders divided by their number, in the company currency.",
+        groups="base.group_user",
     )
-    open_quotation_count = fields.Integer("Open Quotations", readonly=True, copy=False)
+    open_quotation_count = fields.Integer(
+        "Open Quotations",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
     amount_due = fields.Monetary(
-        compute="_compute_amount_due", currency_field="crm_currency_id", help="Open receivable, all invoices."
+        compute="_compute_amount_due",
+        currency_field="crm_currency_id",
+        help="Open receivable, all invoices.",
+        groups="base.group_user",
     )
     amount_overdue = fields.Monetary(
         compute="_compute_amount_due",
         currency_field="crm_currency_id",
         help="Open receivable past its due date.",
+        groups="base.group_user",
     )
     crm_currency_id = fields.Many2one(
         "res.currency", compute="_compute_crm_currency_id", string="360 Currency", compute_sudo=True
     )
 
     # RFM and churn, written by action_recompute_rfm() for every customer at once.
-    rfm_recency = fields.Integer("Recency", readonly=True, copy=False, aggregator="avg")
-    rfm_frequency = fields.Integer("Frequency", readonly=True, copy=False, aggregator="avg")
-    rfm_monetary = fields.Integer("Monetary", readonly=True, copy=False, aggregator="avg")
-    rfm_score = fields.Char("RFM Score", readonly=True, copy=False)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM Segment", readonly=True, copy=False)
-    rfm_segment_date = fields.Date("RFM Segment Since", readonly=True, copy=False)
-    rfm_history_ids = fields.One2many("crm.rfm.history", "partner_id", "RFM History", readonly=True)
+    rfm_recency = fields.Integer(
+        "Recency",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
+    )
+    rfm_frequency = fields.Integer(
+        "Frequency",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
+    )
+    rfm_monetary = fields.Integer(
+        "Monetary",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
+    )
+    rfm_score = fields.Char(
+        "RFM Score",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    rfm_segment = fields.Selection(
+        RFM_SEGMENTS,
+        "RFM Segment",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    rfm_segment_date = fields.Date(
+        "RFM Segment Since",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    rfm_history_ids = fields.One2many(
+        "crm.rfm.history",
+        "partner_id",
+        "RFM History",
+        readonly=True,
+        groups="base.group_user",
+    )
     churn_risk = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")],
         readonly=True,
         copy=False,
         help="Days since the last order compared with the customer's own usual interval between orders.",
+        groups="base.group_user",
     )
 
     # Rule-based segments (membership stored by crm.customer.segment.action_refresh).
@@ -125,16 +210,34 @@ class ResPartner(models.Model):
         string="Segments",
         readonly=True,
         copy=False,
+        groups="base.group_user",
     )
 
     # Data quality and duplicate detection.
     data_completeness = fields.Integer(
-        compute="_compute_data_completeness", store=True, aggregator="avg", help="0-100, weighted."
+        compute="_compute_data_completeness",
+        store=True,
+        aggregator="avg",
+        help="0-100, weighted.",
+        groups="base.group_user",
     )
-    name_normalized = fields.Char(compute="_compute_normalized", store=True)
-    vat_normalized = fields.Char(compute="_compute_normalized", store=True, index="btree_not_null")
+    name_normalized = fields.Char(
+        compute="_compute_normalized",
+        store=True,
+        groups="base.group_user",
+    )
+    vat_normalized = fields.Char(
+        compute="_compute_normalized",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
+    )
     phone_e164 = fields.Char(
-        "Phone (E.164)", compute="_compute_normalized", store=True, index="btree_not_null"
+        "Phone (E.164)",
+        compute="_compute_normalized",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
 
     def init(self):
@@ -211,6 +314,19 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _crm_own_company_sql(self, customer, document_company):
+        """SQL condition: the document counts for the customer's figures.
+
+        A customer of one company counts only that company's documents; a shared customer (no
+        company) counts the documents of every company, converted to one currency."""
+        return SQL(
+            "NOT EXISTS (SELECT 1 FROM res_partner own WHERE own.id = %s"
+            " AND own.company_id IS NOT NULL AND own.company_id <> %s)",
+            customer,
+            document_company,
+        )
+
+    @api.model
     def _refresh_customer_360(self, partner_ids=None):
         """Recompute the stored 360 figures of the given commercial partners (all when None).
 
@@ -237,10 +353,11 @@ class ResPartner(models.Model):
                            FILTER (WHERE so.state = 'sale')
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
-                 WHERE %s
+                 WHERE %s AND %s
               GROUP BY p.commercial_partner_id
                 """,
                 where,
+                self._crm_own_company_sql(SQL("p.commercial_partner_id"), SQL("so.company_id")),
             )
         )
         orders = {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -251,10 +368,11 @@ class ResPartner(models.Model):
                   FROM account_move m
                   JOIN res_partner p ON p.id = m.partner_id
                   JOIN res_company c ON c.id = m.company_id
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s AND %s
               GROUP BY p.commercial_partner_id, c.currency_id
                 """,
                 where,
+                self._crm_own_company_sql(SQL("p.commercial_partner_id"), SQL("m.company_id")),
             )
         )
         invoiced = defaultdict(list)
@@ -353,14 +471,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _rfm_window_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("crm_extended.rfm_window_days", "365")
-        try:
-            return max(1, int(value))
-        except ValueError:
-            return 365
+        return bounded_int_param(self.env, "crm_extended.rfm_window_days", 365, RFM_WINDOW_DAYS_BOUNDS)
 
     @api.model
     def action_recompute_rfm(self):
+        """Score every customer now (Sales administrators only; the nightly cron does the same)."""
+        check_crm_manager(self.env, _("Recompute RFM"))
+        return self._recompute_rfm()
+
+    @api.model
+    def _recompute_rfm(self):
         """Score every customer: quintiles among those with a confirmed order in the window.
 
         Scores come from cume_dist() so equal values always get equal scores; customers with
@@ -386,8 +506,9 @@ class ResPartner(models.Model):
                            (COUNT(*) FILTER (WHERE date_order >= %(start)s))::int AS freq,
                            SUM(amount_untaxed::float8 / COALESCE(NULLIF(currency_rate, 0), 1)::float8)
                                FILTER (WHERE date_order >= %(start)s) AS monetary
-                      FROM sale_order
+                      FROM sale_order so
                      WHERE state = 'sale' AND crm_commercial_partner_id IS NOT NULL
+                       AND %(own_company)s
                   GROUP BY crm_commercial_partner_id
                 ), scored AS (
                     SELECT pid, last_date, first_date, n_all,
@@ -417,6 +538,9 @@ class ResPartner(models.Model):
                 """,
                 start=now - timedelta(days=window),
                 case=RFM_SEGMENT_CASE,
+                own_company=self._crm_own_company_sql(
+                    SQL("so.crm_commercial_partner_id"), SQL("so.company_id")
+                ),
                 now=now,
                 default_interval=self._churn_default_interval(),
             )
@@ -427,9 +551,9 @@ class ResPartner(models.Model):
         cr.execute(
             SQL(
                 """
-                INSERT INTO crm_rfm_history (partner_id, date, old_segment, new_segment, rfm_score,
-                                             create_date, write_date)
-                SELECT p.id, %(today)s, p.rfm_segment, n.segment, n.score, %(now)s, %(now)s
+                INSERT INTO crm_rfm_history (partner_id, company_id, date, old_segment, new_segment,
+                                             rfm_score, create_date, write_date)
+                SELECT p.id, p.company_id, %(today)s, p.rfm_segment, n.segment, n.score, %(now)s, %(now)s
                   FROM crm_rfm_new n JOIN res_partner p ON p.id = n.pid
                  WHERE p.rfm_segment IS DISTINCT FROM n.segment
                 """,
@@ -469,17 +593,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _churn_default_interval(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param("crm_extended.churn_default_interval_days", "90")
+        return bounded_int_param(
+            self.env, "crm_extended.churn_default_interval_days", 90, CHURN_INTERVAL_DAYS_BOUNDS
         )
-        try:
-            return max(1, int(value))
-        except ValueError:
-            return 90
 
     @api.model
     def _cron_recompute_rfm(self):
-        self.action_recompute_rfm()
+        self._recompute_rfm()
 
     # ------------------------------------------------------------------
     # Smart buttons
