@@ -431,8 +431,9 @@ class SaleOrder(models.Model):
 
         Read as the current user (only the orders he may read, in his active companies), per id
         of the many2one ``groupby``. The stored amounts are in each order's company currency;
-        each company's amounts are converted to ``currencies[id]`` at the order date, as core
-        converts documents, so that companies with other currencies never get summed as is.
+        each company's amounts are converted to ``currencies[id]`` at the order date with the
+        rates of the company the figures are shown in, as core converts documents, so that
+        companies with other currencies never get summed as is.
         """
         fnames = ["o2c_amount_ordered", "o2c_amount_delivered", "o2c_amount_invoiced", "o2c_amount_paid"]
         totals, targets = {}, {}
@@ -446,7 +447,7 @@ class SaleOrder(models.Model):
             row = totals.setdefault(key.id, [0.0] * len(fnames))
             for i, amount in enumerate(amounts):
                 row[i] += source._convert(
-                    amount or 0.0, target, company, fields.Date.to_date(day), round=False
+                    amount or 0.0, target, self.env.company, fields.Date.to_date(day), round=False
                 )
         return {key: tuple(targets[key].round(a) for a in row) for key, row in totals.items()}
 
