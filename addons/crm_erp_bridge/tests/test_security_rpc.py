@@ -501,7 +501,8 @@ class TestBridgeSecurityRpc(RpcAttackCase):
             ),
         ]
         self.run_table(table, orders)
-        self.assertFalse(ticket.return_picking_ids | ticket.credit_note_ids)
+        self.assertFalse(ticket.return_picking_ids)
+        self.assertFalse(ticket.credit_note_ids)
 
         # the ticket's key in the context grants nothing: not for a user who may not change
         # the ticket, nor for a delivery of another order
@@ -516,7 +517,8 @@ class TestBridgeSecurityRpc(RpcAttackCase):
                 )
                 self.env.invalidate_all()
                 self.assertUnchanged(orders, before)
-                self.assertFalse(ticket.return_picking_ids | ticket.credit_note_ids)
+                self.assertFalse(ticket.return_picking_ids)
+                self.assertFalse(ticket.credit_note_ids)
 
         # the return desk through the flow: linked return; validating it proposes the credit
         # note although the desk has no accounting rights; an accountant posts it, which
