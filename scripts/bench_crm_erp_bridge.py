@@ -171,8 +171,8 @@ step(f"generate {N_ORDERS:,} orders, {2 * N_ORDERS:,} lines, {n_moves:,} invoice
 # ---------------------------------------------------------------- recompute
 Order = env["sale.order"]
 cr.execute(
-    "UPDATE sale_order SET order_to_cash_state = NULL, amount_ordered = NULL, "
-    "amount_delivered = NULL, amount_invoiced = NULL, amount_paid = NULL, amount_residual = NULL"
+    "UPDATE sale_order SET order_to_cash_state = NULL, o2c_amount_ordered = NULL, "
+    "o2c_amount_delivered = NULL, o2c_amount_invoiced = NULL, o2c_amount_paid = NULL, o2c_amount_residual = NULL"
 )
 cr.commit()
 vacuum("sale_order")
@@ -213,7 +213,7 @@ for limit in (10, 80):
     )
 env.invalidate_all()
 t = time.perf_counter()
-Order.web_read_group(domain, ["order_to_cash_state", "amount_ordered:sum"], ["order_to_cash_state"])
+Order.web_read_group(domain, ["order_to_cash_state", "o2c_amount_ordered:sum"], ["order_to_cash_state"])
 step("cockpit kanban/pivot: web_read_group by order_to_cash_state", t)
 
 # ---------------------------------------------------------------- batch invoicing

@@ -1,6 +1,6 @@
 {
     "name": "CRM ERP Bridge",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Order-to-cash in one view, delivery dates promised from real stock, "
     "credit control, service requests into returns and credit notes",
     "category": "Sales/CRM",

@@ -5,40 +5,44 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     o2c_amount_ordered = fields.Monetary(
-        "Ordered", compute="_compute_o2c_amounts", currency_field="company_currency"
+        "Ordered",
+        compute="_compute_o2c_amounts",
+        currency_field="company_currency",
+        groups="sales_team.group_sale_salesman",
     )
     o2c_amount_delivered = fields.Monetary(
-        "Delivered", compute="_compute_o2c_amounts", currency_field="company_currency"
+        "Delivered",
+        compute="_compute_o2c_amounts",
+        currency_field="company_currency",
+        groups="sales_team.group_sale_salesman",
     )
     o2c_amount_invoiced = fields.Monetary(
-        "Invoiced", compute="_compute_o2c_amounts", currency_field="company_currency"
+        "Invoiced",
+        compute="_compute_o2c_amounts",
+        currency_field="company_currency",
+        groups="sales_team.group_sale_salesman",
     )
     o2c_amount_paid = fields.Monetary(
-        "Paid", compute="_compute_o2c_amounts", currency_field="company_currency"
+        "Paid",
+        compute="_compute_o2c_amounts",
+        currency_field="company_currency",
+        groups="sales_team.group_sale_salesman",
     )
 
     @api.depends(
         "order_ids.state",
-        "order_ids.amount_ordered",
-        "order_ids.amount_delivered",
-        "order_ids.amount_invoiced",
-        "order_ids.amount_paid",
+        "order_ids.o2c_amount_ordered",
+        "order_ids.o2c_amount_delivered",
+        "order_ids.o2c_amount_invoiced",
+        "order_ids.o2c_amount_paid",
     )
     def _compute_o2c_amounts(self):
-        """Totals of the lead's confirmed orders, in the company currency: one aggregate."""
-        totals = {
-            lead.id: rest
-            for lead, *rest in self.env["sale.order"]._read_group(
-                [("opportunity_id", "in", self.ids), ("state", "=", "sale")],
-                ["opportunity_id"],
-                [
-                    "amount_ordered:sum",
-                    "amount_delivered:sum",
-                    "amount_invoiced:sum",
-                    "amount_paid:sum",
-                ],
-            )
-        }
+        """Totals of the lead's confirmed orders the user may read, in the lead's company
+        currency (converted at the order date when an order is in another company)."""
+        currencies = {lead._origin.id: lead.company_currency for lead in self}
+        totals = self.env["sale.order"]._o2c_totals(
+            [("opportunity_id", "in", self._origin.ids)], "opportunity_id", currencies
+        )
         for lead in self:
             ordered, delivered, invoiced, paid = totals.get(lead._origin.id, (0.0,) * 4)
             lead.o2c_amount_ordered = ordered

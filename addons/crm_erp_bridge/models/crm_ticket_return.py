@@ -1,18 +1,51 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
+
+# Put in the context by our own code paths only (JSON cannot carry it): they alone may set the
+# links between a ticket, its returns and its credit notes.
+_TRUSTED = object()
+_TRUSTED_KEY = "crm_erp_bridge_trusted"
+LINK_FIELDS = {
+    "stock.picking": ("crm_ticket_id",),
+    "account.move": ("crm_ticket_id", "crm_return_picking_id"),
+}
+
+
+def _trusted(env):
+    return env.context.get(_TRUSTED_KEY) is _TRUSTED
+
+
+def _check_link_vals(records, vals_list):
+    """Refuse the ticket links in a caller's values: only our code paths set them."""
+    if records.env.su or _trusted(records.env):
+        return
+    for vals in vals_list:
+        fnames = [fname for fname in LINK_FIELDS[records._name] if fname in vals]
+        if fnames:
+            raise AccessError(
+                _(
+                    "%(fields)s can only be set by the return flow of a service ticket.",
+                    fields=", ".join(records._fields[fname].string for fname in fnames),
+                )
+            )
 
 
 class CrmTicket(models.Model):
     _inherit = "crm.ticket"
 
-    return_picking_ids = fields.One2many("stock.picking", "crm_ticket_id", string="Returns")
-    credit_note_ids = fields.One2many("account.move", "crm_ticket_id", string="Credit Notes")
-    return_picking_count = fields.Integer(compute="_compute_return_counts")
-    credit_note_count = fields.Integer(compute="_compute_return_counts")
-    can_create_return = fields.Boolean(compute="_compute_can_create_return")
+    # Internal: a portal customer follows his ticket, not the warehouse's and accounting's work.
+    return_picking_ids = fields.One2many(
+        "stock.picking", "crm_ticket_id", string="Returns", groups="base.group_user"
+    )
+    credit_note_ids = fields.One2many(
+        "account.move", "crm_ticket_id", string="Credit Notes", groups="base.group_user"
+    )
+    return_picking_count = fields.Integer(compute="_compute_return_counts", groups="base.group_user")
+    credit_note_count = fields.Integer(compute="_compute_return_counts", groups="base.group_user")
+    can_create_return = fields.Boolean(compute="_compute_can_create_return", groups="base.group_user")
 
     @api.depends("return_picking_ids", "credit_note_ids")
     def _compute_return_counts(self):
@@ -22,11 +55,15 @@ class CrmTicket(models.Model):
 
     @api.depends("ticket_type_id.code", "sale_order_id.picking_ids.state", "is_closed")
     def _compute_can_create_return(self):
+        # Only for users who may make returns; the deliveries are read as superuser so that a
+        # service user without sales or stock rights can still open the ticket.
+        allowed = self.env.su or self.env.user.has_group("stock.group_stock_user")
         for ticket in self:
             ticket.can_create_return = bool(
-                ticket.ticket_type_id.code == "return"
+                allowed
+                and ticket.ticket_type_id.code == "return"
                 and not ticket.is_closed
-                and ticket._crm_returnable_deliveries()
+                and ticket.sudo()._crm_returnable_deliveries()
             )
 
     def _crm_returnable_deliveries(self):
@@ -39,8 +76,7 @@ class CrmTicket(models.Model):
         """Open Odoo's return wizard on the order's latest delivery; the return it creates is
         linked to this ticket (the user picks the lines and quantities there)."""
         self.ensure_one()
-        if self.ticket_type_id.code != "return":
-            raise UserError(_("Only tickets of type Return can create a return."))
+        self._crm_return_check_allowed()
         if not self.sale_order_id:
             raise UserError(_("Link the ticket to the sales order whose goods come back."))
         deliveries = self._crm_returnable_deliveries()
@@ -62,6 +98,24 @@ class CrmTicket(models.Model):
                 "crm_ticket_id": self.id,
             },
         }
+
+    def _crm_return_check_allowed(self, picking=None):
+        """Who may return goods against this ticket: a user who may change the ticket and make
+        returns in the warehouse; ``picking``, when given, must be a delivery of its order."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.env.su and not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(_("Only Inventory users can create a return from a ticket."))
+        if self.ticket_type_id.code != "return" or self.is_closed:
+            raise UserError(_("Only open tickets of type Return can create a return."))
+        if picking is not None and picking not in self._crm_returnable_deliveries():
+            raise UserError(
+                _(
+                    "%(picking)s is not a delivery of the ticket's sales order %(order)s.",
+                    picking=picking.display_name,
+                    order=self.sale_order_id.display_name,
+                )
+            )
 
     def action_view_return_pickings(self):
         self.ensure_one()
@@ -103,7 +157,10 @@ class CrmTicket(models.Model):
         self.ensure_one()
         order = self.sale_order_id
         returned = defaultdict(float)
-        for move in return_picking.move_ids.filtered(lambda m: m.state == "done" and m.sale_line_id):
+        # Only lines of the ticket's own order: the credit note is made as superuser below.
+        for move in return_picking.move_ids.filtered(
+            lambda m: m.state == "done" and m.sale_line_id.order_id == order
+        ):
             line = move.sale_line_id
             returned[line] += move.product_uom._compute_quantity(move.quantity, line.product_uom)
         lines = []
@@ -130,7 +187,15 @@ class CrmTicket(models.Model):
                 "ref": _("Return %(picking)s (%(ticket)s)", picking=return_picking.name, ticket=self.number),
             }
         )
-        credit_note = self.env["account.move"].sudo().with_company(order.company_id).create(vals)
+        # Proposed by the system when a stock user validates the return our flow linked to this
+        # ticket (checked in _create_return); posting it stays an accountant's decision.
+        credit_note = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(order.company_id)
+            .with_context(**{_TRUSTED_KEY: _TRUSTED})
+            .create(vals)
+        )
         self.message_post(
             body=_(
                 "Return %(picking)s received: draft credit note %(move)s proposed.",
@@ -146,16 +211,24 @@ class StockReturnPicking(models.TransientModel):
     _inherit = "stock.return.picking"
 
     def _create_return(self):
-        new_picking = super()._create_return()
+        # The context key only names the ticket the wizard was opened from: the link is made
+        # after checking the user may return goods against that ticket, for this delivery.
         ticket_id = self.env.context.get("crm_ticket_id")
+        ticket = self.env["crm.ticket"]
         if ticket_id:
-            ticket = self.env["crm.ticket"].browse(ticket_id).exists()
-            if ticket:
-                new_picking.crm_ticket_id = ticket
-                ticket.message_post(
-                    body=_("Return %(picking)s created.", picking=new_picking._get_html_link()),
-                    subtype_xmlid="mail.mt_note",
-                )
+            if not isinstance(ticket_id, int):
+                raise UserError(_("Invalid service ticket."))
+            ticket = ticket.browse(ticket_id).exists()
+            if not ticket:
+                raise UserError(_("The service ticket of this return no longer exists."))
+            ticket._crm_return_check_allowed(self.picking_id)
+        new_picking = super()._create_return()
+        if ticket:
+            new_picking.with_context(**{_TRUSTED_KEY: _TRUSTED}).crm_ticket_id = ticket
+            ticket.message_post(
+                body=_("Return %(picking)s created.", picking=new_picking._get_html_link()),
+                subtype_xmlid="mail.mt_note",
+            )
         return new_picking
 
 
@@ -163,17 +236,36 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     crm_ticket_id = fields.Many2one(
-        "crm.ticket", string="Service Ticket", index="btree_not_null", copy=False, readonly=True
+        "crm.ticket",
+        string="Service Ticket",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        _check_link_vals(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        _check_link_vals(self, [vals])
+        return super().write(vals)
 
     def _action_done(self):
         result = super()._action_done()
-        for picking in self.filtered(lambda p: p.crm_ticket_id and p.state == "done"):
+        # The user could validate these pickings (core checked it) and their ticket link was
+        # made by our return flow only: the credit note proposal and the ticket's closing are
+        # the system's bookkeeping, done as superuser so that a warehouse user needs no
+        # accounting or service rights (messages keep the user as author).
+        returns = self.sudo().filtered(lambda p: p.crm_ticket_id and p.state == "done")
+        for picking in returns:
             if not picking.crm_ticket_id.credit_note_ids.filtered(
                 lambda m, p=picking: m.crm_return_picking_id == p
             ):
                 picking.crm_ticket_id._crm_propose_credit_note(picking)
-        self.crm_ticket_id._crm_return_check_done()
+        returns.crm_ticket_id._crm_return_check_done()
         return result
 
     def action_view_crm_ticket(self):
@@ -191,13 +283,30 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     crm_ticket_id = fields.Many2one(
-        "crm.ticket", string="Service Ticket", index="btree_not_null", copy=False, readonly=True
+        "crm.ticket",
+        string="Service Ticket",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
-    crm_return_picking_id = fields.Many2one("stock.picking", string="Return", copy=False, readonly=True)
+    crm_return_picking_id = fields.Many2one(
+        "stock.picking", string="Return", copy=False, readonly=True, groups="base.group_user"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        _check_link_vals(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        _check_link_vals(self, [vals])
+        return super().write(vals)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.crm_ticket_id._crm_return_check_done()
+        # Bookkeeping of our return flow after core allowed the posting (see _action_done).
+        posted.sudo().crm_ticket_id._crm_return_check_done()
         return posted
 
     def action_view_crm_ticket(self):

@@ -1,7 +1,8 @@
 import psycopg2.errors
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, format_date
 from odoo.tools.sql import column_exists, create_column
 
@@ -17,13 +18,32 @@ ORDER_TO_CASH_STATES = [
     ("cancelled", "Cancelled"),
 ]
 
+# Context key under which the credit override wizard passes a CreditOverride to action_confirm.
+CREDIT_OVERRIDE_KEY = "credit_control_override"
+# Core's group that may confirm an order the credit policy blocks.
+CREDIT_OVERRIDE_GROUP = "sales_team.group_sale_manager"
+
+
+class CreditOverride:
+    """Proof that the credit block was overridden through our own code path, with its reason.
+
+    Built by the override wizard after its manager check (and by the demo data). A JSON-RPC
+    client can send any context key with any JSON value, never an instance of this class.
+    """
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
 O2C_FIELDS = (
     "order_to_cash_state",
-    "amount_ordered",
-    "amount_delivered",
-    "amount_invoiced",
-    "amount_paid",
-    "amount_residual",
+    "o2c_amount_ordered",
+    "o2c_amount_delivered",
+    "o2c_amount_invoiced",
+    "o2c_amount_paid",
+    "o2c_amount_residual",
 )
 
 
@@ -32,6 +52,7 @@ class SaleOrder(models.Model):
 
     order_to_cash_state = fields.Selection(
         ORDER_TO_CASH_STATES,
+        groups="base.group_user",
         string="Order to Cash",
         compute="_compute_order_to_cash",
         store=True,
@@ -42,17 +63,21 @@ class SaleOrder(models.Model):
         help="Where the order stands between confirmation and cash, from Odoo's own delivered "
         "quantities and posted invoices: payments come first, then invoices, then deliveries.",
     )
-    o2c_currency_id = fields.Many2one("res.currency", "Company Currency", related="company_id.currency_id")
-    amount_ordered = fields.Monetary(
+    o2c_currency_id = fields.Many2one(
+        "res.currency", "Company Currency", related="company_id.currency_id", groups="base.group_user"
+    )
+    o2c_amount_ordered = fields.Monetary(
         "Ordered",
+        groups="base.group_user",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
         currency_field="o2c_currency_id",
         help="Total of the order, taxes included, in the company currency at the order's rate.",
     )
-    amount_delivered = fields.Monetary(
+    o2c_amount_delivered = fields.Monetary(
         "Delivered",
+        groups="base.group_user",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
@@ -60,25 +85,26 @@ class SaleOrder(models.Model):
         help="Value of the delivered quantities, taxes included, in the company currency. Lines "
         "with nothing to deliver (services invoiced on order) count as delivered.",
     )
-    # Redefined: core computes it on the fly in the order currency; here it is stored, in the
-    # company currency, so that the cockpit can sort, filter and sum on it.
-    amount_invoiced = fields.Monetary(
+    o2c_amount_invoiced = fields.Monetary(
         "Invoiced",
+        groups="base.group_user",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
         currency_field="o2c_currency_id",
         help="Posted invoices minus posted credit notes, taxes included, in the company currency.",
     )
-    amount_paid = fields.Monetary(
+    o2c_amount_paid = fields.Monetary(
         "Paid",
+        groups="base.group_user",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
         currency_field="o2c_currency_id",
     )
-    amount_residual = fields.Monetary(
+    o2c_amount_residual = fields.Monetary(
         "Amount Due",
+        groups="base.group_user",
         compute="_compute_order_to_cash",
         store=True,
         copy=False,
@@ -87,23 +113,26 @@ class SaleOrder(models.Model):
 
     promised_date = fields.Date(
         "Promised Date",
+        groups="base.group_user",
         compute="_compute_promised_date",
         store=True,
         copy=False,
         help="The latest promised date of the order lines: what stock allows to promise.",
     )
-    promise_warning = fields.Char(compute="_compute_promise_warning")
+    promise_warning = fields.Char(compute="_compute_promise_warning", groups="base.group_user")
     delivery_on_time = fields.Boolean(
         "Delivered on Time",
+        groups="base.group_user",
         compute="_compute_delivery_on_time",
         store=True,
         copy=False,
         help="Set when the order is fully delivered: the last delivery was done on or before "
         "the commitment date (or the promised date when there is none).",
     )
-    credit_control_warning = fields.Text(compute="_compute_credit_control")
+    credit_control_warning = fields.Text(compute="_compute_credit_control", groups="base.group_user")
     is_credit_blocked = fields.Boolean(
         "Blocked by Credit",
+        groups="base.group_user",
         compute="_compute_credit_control",
         search="_search_is_credit_blocked",
         help="The company blocks the confirmation of this quotation: the customer is over its "
@@ -146,11 +175,11 @@ class SaleOrder(models.Model):
             order.update(
                 {
                     "order_to_cash_state": "cancelled" if order.state == "cancel" else "quotation",
-                    "amount_ordered": 0.0,
-                    "amount_delivered": 0.0,
-                    "amount_invoiced": 0.0,
-                    "amount_paid": 0.0,
-                    "amount_residual": 0.0,
+                    "o2c_amount_ordered": 0.0,
+                    "o2c_amount_delivered": 0.0,
+                    "o2c_amount_invoiced": 0.0,
+                    "o2c_amount_paid": 0.0,
+                    "o2c_amount_residual": 0.0,
                 }
             )
         if not stored:
@@ -306,11 +335,11 @@ class SaleOrder(models.Model):
                        WHEN any_done THEN 'partially_delivered'
                        ELSE 'confirmed'
                    END AS order_to_cash_state,
-                   ROUND(amount_total / rate / c_round) * c_round AS amount_ordered,
-                   ROUND(delivered_oc / rate / c_round) * c_round AS amount_delivered,
-                   ROUND(invoiced_cc / c_round) * c_round AS amount_invoiced,
-                   ROUND((invoiced_cc - due_cc) / c_round) * c_round AS amount_paid,
-                   ROUND(due_cc / c_round) * c_round AS amount_residual
+                   ROUND(amount_total / rate / c_round) * c_round AS o2c_amount_ordered,
+                   ROUND(delivered_oc / rate / c_round) * c_round AS o2c_amount_delivered,
+                   ROUND(invoiced_cc / c_round) * c_round AS o2c_amount_invoiced,
+                   ROUND((invoiced_cc - due_cc) / c_round) * c_round AS o2c_amount_paid,
+                   ROUND(due_cc / c_round) * c_round AS o2c_amount_residual
               FROM res
             """,
             where=where,
@@ -338,19 +367,19 @@ class SaleOrder(models.Model):
                 WITH v AS (%(select)s)
                 UPDATE sale_order so
                    SET order_to_cash_state = v.order_to_cash_state,
-                       amount_ordered = v.amount_ordered,
-                       amount_delivered = v.amount_delivered,
-                       amount_invoiced = v.amount_invoiced,
-                       amount_paid = v.amount_paid,
-                       amount_residual = v.amount_residual
+                       o2c_amount_ordered = v.o2c_amount_ordered,
+                       o2c_amount_delivered = v.o2c_amount_delivered,
+                       o2c_amount_invoiced = v.o2c_amount_invoiced,
+                       o2c_amount_paid = v.o2c_amount_paid,
+                       o2c_amount_residual = v.o2c_amount_residual
                   FROM v
                  WHERE v.id = so.id
                    AND (so.order_to_cash_state IS DISTINCT FROM v.order_to_cash_state
-                        OR so.amount_ordered IS DISTINCT FROM v.amount_ordered
-                        OR so.amount_delivered IS DISTINCT FROM v.amount_delivered
-                        OR so.amount_invoiced IS DISTINCT FROM v.amount_invoiced
-                        OR so.amount_paid IS DISTINCT FROM v.amount_paid
-                        OR so.amount_residual IS DISTINCT FROM v.amount_residual)
+                        OR so.o2c_amount_ordered IS DISTINCT FROM v.o2c_amount_ordered
+                        OR so.o2c_amount_delivered IS DISTINCT FROM v.o2c_amount_delivered
+                        OR so.o2c_amount_invoiced IS DISTINCT FROM v.o2c_amount_invoiced
+                        OR so.o2c_amount_paid IS DISTINCT FROM v.o2c_amount_paid
+                        OR so.o2c_amount_residual IS DISTINCT FROM v.o2c_amount_residual)
                 """,
                 select=self._o2c_select(where),
             )
@@ -384,6 +413,51 @@ class SaleOrder(models.Model):
         icp.set_param(param, upper if remaining else 0)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
+
+    # ------------------------------------------------------------------
+    # Roll-ups (customer 360, opportunity): the user's own reading rights
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _o2c_roll_up_domain(self, domain):
+        """Confirmed orders of ``domain`` in the user's active companies (record rules apply)."""
+        return expression.AND(
+            [domain, [("state", "=", "sale"), ("company_id", "in", self.env.companies.ids)]]
+        )
+
+    @api.model
+    def _o2c_totals(self, domain, groupby, currencies):
+        """Ordered, delivered, invoiced and paid totals of the confirmed orders of ``domain``.
+
+        Read as the current user (only the orders he may read, in his active companies), per id
+        of the many2one ``groupby``. The stored amounts are in each order's company currency;
+        each company's amounts are converted to ``currencies[id]`` at the order date with the
+        rates of the company the figures are shown in, as core converts documents, so that
+        companies with other currencies never get summed as is.
+        """
+        fnames = ["o2c_amount_ordered", "o2c_amount_delivered", "o2c_amount_invoiced", "o2c_amount_paid"]
+        totals, targets = {}, {}
+        for key, company, day, *amounts in self._read_group(
+            self._o2c_roll_up_domain(domain),
+            [groupby, "company_id", "date_order:day"],
+            [f"{fname}:sum" for fname in fnames],
+        ):
+            source = company.currency_id
+            target = targets.setdefault(key.id, currencies.get(key.id) or source)
+            row = totals.setdefault(key.id, [0.0] * len(fnames))
+            for i, amount in enumerate(amounts):
+                row[i] += source._convert(
+                    amount or 0.0, target, self.env.company, fields.Date.to_date(day), round=False
+                )
+        return {key: tuple(targets[key].round(a) for a in row) for key, row in totals.items()}
+
+    @api.model
+    def _o2c_count(self, domain, groupby):
+        """Number of confirmed orders of ``domain`` the user may read, per id of ``groupby``."""
+        return {
+            key.id: count
+            for key, count in self._read_group(self._o2c_roll_up_domain(domain), [groupby], ["__count"])
+        }
 
     # ------------------------------------------------------------------
     # Delivery promise
@@ -493,11 +567,27 @@ class SaleOrder(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", blocked.ids)]
 
+    def _credit_control_override(self):
+        """The override granted to this call, or None.
+
+        Only an instance of :class:`CreditOverride` counts, which JSON cannot carry: any value a
+        client puts under the context key is ignored. The manager group is checked again here, at
+        the point of use.
+        """
+        override = self.env.context.get(CREDIT_OVERRIDE_KEY)
+        if not isinstance(override, CreditOverride):
+            return None
+        if not self.env.su and not self.env.user.has_group(CREDIT_OVERRIDE_GROUP):
+            raise AccessError(self.env._("Only a Sales Administrator can override the credit block."))
+        return override
+
     def _credit_control_check(self):
-        """Enforce the company's credit policy before confirmation; return the warnings."""
-        if self.env.context.get("credit_control_override"):
-            return []
-        warnings = []
+        """Enforce the company's credit policy before confirmation.
+
+        Returns the warnings to log and the issues overridden (each a list of (order, issue)).
+        """
+        override = self._credit_control_override()
+        warnings, overridden = [], []
         for order in self:
             policy = order.company_id.credit_control_policy
             if policy not in ("warn", "block"):
@@ -505,7 +595,9 @@ class SaleOrder(models.Model):
             issue = order._credit_control_issue()
             if not issue:
                 continue
-            if policy == "block":
+            if override:
+                overridden.append((order, issue))
+            elif policy == "block":
                 raise UserError(
                     self.env._(
                         "Order %(order)s cannot be confirmed: the credit policy blocks it.\n"
@@ -515,12 +607,24 @@ class SaleOrder(models.Model):
                         issue=issue,
                     )
                 )
-            warnings.append((order, issue))
-        return warnings
+            else:
+                warnings.append((order, issue))
+        return warnings, overridden
 
     def action_confirm(self):
-        warnings = self._credit_control_check()
+        warnings, overridden = self._credit_control_check()
+        override = overridden and self._credit_control_override()
         res = super().action_confirm()
+        for order, issue in overridden:
+            order.message_post(
+                body=self.env._(
+                    "Credit block overridden by %(user)s. Reason: %(reason)s\n%(issue)s",
+                    user=self.env.user.name,
+                    reason=override.reason,
+                    issue=issue,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         for order, issue in warnings:
             order.message_post(body=self.env._("Confirmed despite a credit warning: %(issue)s", issue=issue))
         if warnings and res is True:
@@ -555,13 +659,18 @@ class SaleOrder(models.Model):
     def _crm_erp_bridge_demo(self, steps):
         """Walk demo orders through Odoo's own flows: ``steps`` maps an order's xml id to the
         steps to apply in turn: confirm, deliver (all) or deliver:QTY (each move), invoice,
-        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue."""
+        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue.
+
+        The invoices and payments made get XML ids of this addon: they are demo records of its
+        own, which its uninstall removes (and nothing a user made from a demo order)."""
         for xmlid, order_steps in steps.items():
             order = self.env.ref(xmlid)
+            made = []
             for step in order_steps:
                 name, _sep, arg = step.partition(":")
                 if name == "confirm":
-                    order.with_context(credit_control_override=True).action_confirm()
+                    override = CreditOverride(self.env._("Demo data: confirmed on purpose."))
+                    order.with_context(**{CREDIT_OVERRIDE_KEY: override}).action_confirm()
                 elif name == "deliver":
                     pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
                     for move in pickings.move_ids:
@@ -574,7 +683,9 @@ class SaleOrder(models.Model):
                         move.picked = True
                     pickings._action_done()
                 elif name == "invoice":
-                    order._create_invoices(final=True).action_post()
+                    invoices = order._create_invoices(final=True)
+                    invoices.action_post()
+                    made += [("invoice", invoice) for invoice in invoices]
                 elif name == "overdue":
                     order.invoice_ids.write(
                         {"invoice_date_due": fields.Date.subtract(fields.Date.today(), days=20)}
@@ -588,12 +699,18 @@ class SaleOrder(models.Model):
                         .with_context(active_model="account.move", active_ids=invoices.ids)
                         .create({"amount": float(arg)} if arg else {})
                     )
-                    register._create_payments()
+                    made += [("payment", payment) for payment in register._create_payments()]
                     register.unlink()
                 elif name == "cancel":
                     order._action_cancel()
                 elif name == "late":
                     order.commitment_date = fields.Datetime.subtract(fields.Datetime.now(), days=3)
+            self.env["ir.model.data"]._update_xmlids(
+                [
+                    {"xml_id": f"{xmlid}_{kind}_{index}", "record": record, "noupdate": True}
+                    for index, (kind, record) in enumerate(made, 1)
+                ]
+            )
 
     # ------------------------------------------------------------------
     # Batch actions of the cockpit
@@ -607,6 +724,8 @@ class SaleOrder(models.Model):
         """
         if not self:
             return
+        # Rows are locked in SQL: only orders the user may change.
+        self.check_access("write")
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
@@ -681,6 +800,7 @@ class SaleOrder(models.Model):
 
     def action_o2c_send_invoices(self):
         """Open Odoo's send wizard on the posted invoices of the selection not sent yet."""
+        self.check_access("read")
         invoices = self.invoice_ids.filtered(
             lambda m: (
                 m.state == "posted" and m.move_type in ("out_invoice", "out_refund") and not m.is_move_sent

@@ -14,7 +14,7 @@ class TestOrderToCashState(OrderToCashCommon):
         order.env.flush_all()
         expected = {f: order[f] for f in ["order_to_cash_state", *amounts]}
         self.env.cr.execute(
-            "UPDATE sale_order SET order_to_cash_state = NULL, amount_paid = NULL WHERE id = %s",
+            "UPDATE sale_order SET order_to_cash_state = NULL, o2c_amount_paid = NULL WHERE id = %s",
             [order.id],
         )
         order.invalidate_recordset()
@@ -23,9 +23,9 @@ class TestOrderToCashState(OrderToCashCommon):
 
     def test_quotation_and_cancel(self):
         order = self._order([(self.goods, 2)], confirm=False)
-        self.assertO2C(order, "quotation", amount_ordered=200.0, amount_invoiced=0.0)
+        self.assertO2C(order, "quotation", o2c_amount_ordered=200.0, o2c_amount_invoiced=0.0)
         order.action_confirm()
-        self.assertO2C(order, "confirmed", amount_delivered=0.0)
+        self.assertO2C(order, "confirmed", o2c_amount_delivered=0.0)
         order._action_cancel()
         self.assertO2C(order, "cancelled")
 
@@ -36,15 +36,15 @@ class TestOrderToCashState(OrderToCashCommon):
             with form.order_line.edit(0) as line:
                 line.product_uom_qty = 3
             self.assertEqual(form.order_to_cash_state, "delivered")
-            self.assertEqual(form.amount_delivered, 200.0)
-        self.assertO2C(order, "partially_delivered", amount_ordered=300.0)
+            self.assertEqual(form.o2c_amount_delivered, 200.0)
+        self.assertO2C(order, "partially_delivered", o2c_amount_ordered=300.0)
 
     def test_partial_then_full_delivery(self):
         order = self._order([(self.goods, 10)])
         self._deliver(order, 4)
-        self.assertO2C(order, "partially_delivered", amount_delivered=400.0)
+        self.assertO2C(order, "partially_delivered", o2c_amount_delivered=400.0)
         self._deliver(order)
-        self.assertO2C(order, "delivered", amount_delivered=1000.0, amount_invoiced=0.0)
+        self.assertO2C(order, "delivered", o2c_amount_delivered=1000.0, o2c_amount_invoiced=0.0)
 
     def test_partial_invoice_payment_and_paid(self):
         order = self._order([(self.goods, 10)])
@@ -53,26 +53,26 @@ class TestOrderToCashState(OrderToCashCommon):
         self.assertO2C(
             order,
             "partially_invoiced",
-            amount_invoiced=400.0,
-            amount_residual=400.0,
-            amount_paid=0.0,
+            o2c_amount_invoiced=400.0,
+            o2c_amount_residual=400.0,
+            o2c_amount_paid=0.0,
         )
         self._pay(invoice, 100.0)
-        self.assertO2C(order, "partially_paid", amount_paid=100.0, amount_residual=300.0)
+        self.assertO2C(order, "partially_paid", o2c_amount_paid=100.0, o2c_amount_residual=300.0)
         self._deliver(order)
         invoice2 = self._invoice(order)
-        self.assertO2C(order, "partially_paid", amount_invoiced=1000.0, amount_residual=900.0)
+        self.assertO2C(order, "partially_paid", o2c_amount_invoiced=1000.0, o2c_amount_residual=900.0)
         self._pay(invoice2)
         self._pay(invoice, 300.0)
-        self.assertO2C(order, "paid", amount_paid=1000.0, amount_residual=0.0)
+        self.assertO2C(order, "paid", o2c_amount_paid=1000.0, o2c_amount_residual=0.0)
 
     def test_invoiced_in_full(self):
         order = self._order([(self.goods, 2)])
         self._deliver(order)
         draft = self._invoice(order, post=False)
-        self.assertO2C(order, "delivered", amount_invoiced=0.0)
+        self.assertO2C(order, "delivered", o2c_amount_invoiced=0.0)
         draft.action_post()
-        self.assertO2C(order, "invoiced", amount_invoiced=200.0, amount_residual=200.0)
+        self.assertO2C(order, "invoiced", o2c_amount_invoiced=200.0, o2c_amount_residual=200.0)
 
     def test_refund_brings_order_back(self):
         order = self._order([(self.goods, 2)])
@@ -85,16 +85,16 @@ class TestOrderToCashState(OrderToCashCommon):
         )
         refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         refund.action_post()
-        self.assertO2C(order, "delivered", amount_invoiced=0.0, amount_residual=0.0)
+        self.assertO2C(order, "delivered", o2c_amount_invoiced=0.0, o2c_amount_residual=0.0)
 
     def test_service_only_order(self):
         order = self._order([(self.service, 3)])
         self.assertFalse(order.picking_ids)
-        self.assertO2C(order, "confirmed", amount_delivered=150.0)
+        self.assertO2C(order, "confirmed", o2c_amount_delivered=150.0)
         invoice = self._invoice(order)
-        self.assertO2C(order, "invoiced", amount_invoiced=150.0)
+        self.assertO2C(order, "invoiced", o2c_amount_invoiced=150.0)
         self._pay(invoice)
-        self.assertO2C(order, "paid", amount_paid=150.0)
+        self.assertO2C(order, "paid", o2c_amount_paid=150.0)
 
     def test_down_payment(self):
         order = self._order([(self.goods, 10)])
@@ -105,14 +105,14 @@ class TestOrderToCashState(OrderToCashCommon):
         )
         down = wizard._create_invoices(order)
         down.action_post()
-        self.assertO2C(order, "partially_invoiced", amount_invoiced=300.0)
+        self.assertO2C(order, "partially_invoiced", o2c_amount_invoiced=300.0)
         self._pay(down)
-        self.assertO2C(order, "partially_paid", amount_paid=300.0, amount_residual=0.0)
+        self.assertO2C(order, "partially_paid", o2c_amount_paid=300.0, o2c_amount_residual=0.0)
         self._deliver(order)
         final = self._invoice(order)
-        self.assertO2C(order, "partially_paid", amount_invoiced=1000.0, amount_residual=700.0)
+        self.assertO2C(order, "partially_paid", o2c_amount_invoiced=1000.0, o2c_amount_residual=700.0)
         self._pay(final)
-        self.assertO2C(order, "paid", amount_paid=1000.0)
+        self.assertO2C(order, "paid", o2c_amount_paid=1000.0)
 
     def test_multi_currency_amounts_in_company_currency(self):
         other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
@@ -121,21 +121,21 @@ class TestOrderToCashState(OrderToCashCommon):
         order.order_line.price_unit = 100.0
         order.action_confirm()
         self.assertEqual(order.currency_id, other)
-        self.assertO2C(order, "confirmed", amount_ordered=100.0)
+        self.assertO2C(order, "confirmed", o2c_amount_ordered=100.0)
         self._deliver(order)
-        self.assertO2C(order, "delivered", amount_delivered=100.0)
+        self.assertO2C(order, "delivered", o2c_amount_delivered=100.0)
         invoice = self._invoice(order)
         self.assertEqual(invoice.currency_id, other)
-        self.assertO2C(order, "invoiced", amount_invoiced=100.0, amount_residual=100.0)
+        self.assertO2C(order, "invoiced", o2c_amount_invoiced=100.0, o2c_amount_residual=100.0)
         self._pay(invoice)
-        self.assertO2C(order, "paid", amount_paid=100.0, amount_residual=0.0)
+        self.assertO2C(order, "paid", o2c_amount_paid=100.0, o2c_amount_residual=0.0)
 
     def test_sql_recompute_is_set_based(self):
         orders = self._order([(self.goods, 1)]) | self._order([(self.service, 1)])
         self._deliver(orders[0])
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE sale_order SET order_to_cash_state = 'quotation', amount_delivered = 0 WHERE id IN %s",
+            "UPDATE sale_order SET order_to_cash_state = 'quotation', o2c_amount_delivered = 0 WHERE id IN %s",
             [tuple(orders.ids)],
         )
         orders.invalidate_recordset()
@@ -143,7 +143,7 @@ class TestOrderToCashState(OrderToCashCommon):
             count = self.env["sale.order"]._recompute_order_to_cash(SQL("so.id IN %s", tuple(orders.ids)))
         self.assertEqual(count, 2)
         self.assertEqual(orders.mapped("order_to_cash_state"), ["delivered", "confirmed"])
-        self.assertEqual(orders.mapped("amount_delivered"), [100.0, 50.0])
+        self.assertEqual(orders.mapped("o2c_amount_delivered"), [100.0, 50.0])
 
     def test_lead_and_partner_rollups(self):
         lead = self.env["crm.lead"].create(

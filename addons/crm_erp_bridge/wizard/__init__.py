@@ -1,1 +1,1 @@
-from . import sale_make_invoice_advance, sale_order_credit_override
+from . import sale_order_credit_override
