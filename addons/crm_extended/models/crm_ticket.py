@@ -170,7 +170,7 @@ class CrmTicket(models.Model):
     interaction_count = fields.Integer(compute="_compute_interaction_count", groups="base.group_user")
 
     # SLA: internal figures carry groups="base.group_user" (a portal user reads his ticket's
-    # stage, deadline and closing date on the portal page, never the SLA internals)
+    # stage, deadline, SLA status and closing date, never the SLA internals)
     sla_id = fields.Many2one(
         "crm.ticket.sla",
         string="SLA Policy",
@@ -205,7 +205,6 @@ class CrmTicket(models.Model):
         index=True,
         copy=False,
         tracking=True,
-        groups="base.group_user",
     )
     sla_escalation = fields.Selection(
         [("at_risk", "At risk"), ("breached", "Breached")],

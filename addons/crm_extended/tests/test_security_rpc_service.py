@@ -23,7 +23,6 @@ Injected
 # internal figures a portal user must not read on his own ticket (finding 10, service part)
 INTERNAL_TICKET_FIELDS = [
     "sla_id",
-    "sla_status",
     "first_response_deadline",
     "first_response_date",
     "sla_paused_hours",
@@ -170,7 +169,7 @@ class TestServiceSecurityRpc(RpcAttackCase):
             ("portal", "crm.ticket", "action_assign_round_robin", [own.ids], {}, None),
             ("portal", "crm.ticket", "message_update", [closed.ids, {"author_id": False}], {}, None),
             ("portal", "crm.ticket", "message_new", [{"subject": "x", "email_from": "a@b.c"}], {}, None),
-            ("portal", "crm.ticket", "search_read", [[], ["sla_status"]], {}, None),
+            ("portal", "crm.ticket", "search_read", [[], ["sla_paused_hours"]], {}, None),
             ("portal", "crm.interaction", "search_read", [[], ["name", "note"]], {}, None),
             ("portal", "crm.interaction", "read", [self.int_ticket.ids, ["note"]], {}, None),
             ("portal", "mail.message", "read", [self.note.ids, ["body"]], {}, None),
