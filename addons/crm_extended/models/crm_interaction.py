@@ -16,6 +16,11 @@ OUTCOMES = [
     ("no_answer", "No answer"),
     ("follow_up", "Follow-up needed"),
 ]
+# a call, meeting or visit logged as one interaction; longer is a typing error (and huge
+# values break the sums of the analysis views)
+MAX_DURATION_HOURS = 24 * 7
+# the documents an interaction can be logged on; its company is theirs
+SOURCE_FIELDS = ("ticket_id", "lead_id", "sale_order_id")
 
 
 class CrmInteraction(models.Model):
@@ -51,6 +56,24 @@ class CrmInteraction(models.Model):
     def _check_duration(self):
         if any(rec.duration < 0 for rec in self):
             raise ValidationError(_("The duration of an interaction cannot be negative."))
+        if any(rec.duration > MAX_DURATION_HOURS for rec in self):
+            raise ValidationError(
+                _("An interaction lasts at most %(hours)s hours.", hours=MAX_DURATION_HOURS)
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An interaction logged on a ticket, lead or order belongs to that document's company
+        (the record rules and the company check then follow the document)."""
+        for vals in vals_list:
+            if vals.get("company_id"):
+                continue
+            for fname in SOURCE_FIELDS:
+                source = self.env[self._fields[fname].comodel_name].browse(vals.get(fname))
+                if source.company_id:
+                    vals["company_id"] = source.company_id.id
+                    break
+        return super().create(vals_list)
 
     @api.onchange("ticket_id")
     def _onchange_ticket_id(self):

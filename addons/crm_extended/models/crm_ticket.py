@@ -2,10 +2,11 @@ import logging
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools.mail import email_split_and_format
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.mail import email_normalize, email_split_and_format
 
 from .crm_ticket_sla_engine import WorkClock
+from .mail_thread import is_auto_reply_context
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +42,25 @@ SLA_STATUSES = [
 ]
 # share of the allowed (wall-clock) time after which an open ticket is "at risk"
 AT_RISK_RATIO = 0.75
+# Kept by the SLA engine and the stage flow (create/write below, the cron, the first answer):
+# never taken from a caller's values, or the SLA reports would say what the caller wants.
+SLA_BOOKKEEPING_FIELDS = frozenset(
+    {
+        "sla_id",
+        "first_response_deadline",
+        "sla_deadline",
+        "first_response_date",
+        "close_date",
+        "sla_paused_hours",
+        "sla_pause_start",
+        "sla_status",
+        "sla_escalation",
+        "reopen_count",
+        "first_response_hours",
+        "resolution_hours",
+        "sla_success",
+    }
+)
 
 # The SLA status rules, in SQL, for open tickets that are not paused.  The Python
 # computation (_compute_sla_status) applies the same rules to records.
@@ -75,12 +95,13 @@ class CrmTicket(models.Model):
     _rec_names_search = ["name", "number"]
     _primary_email = "partner_email"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     number = fields.Char(string="Ticket Number", readonly=True, copy=False, index="trigram", default="/")
     name = fields.Char(string="Subject", required=True, tracking=True)
     active = fields.Boolean(default=True)
     description = fields.Html()
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -126,7 +147,9 @@ class CrmTicket(models.Model):
         ondelete="restrict",
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
-    tag_ids = fields.Many2many("crm.tag", "crm_ticket_tag_rel", "ticket_id", "tag_id", "Tags")
+    tag_ids = fields.Many2many(
+        "crm.tag", "crm_ticket_tag_rel", "ticket_id", "tag_id", "Tags", groups="base.group_user"
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
@@ -134,13 +157,30 @@ class CrmTicket(models.Model):
         check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
-    interaction_ids = fields.One2many("crm.interaction", "ticket_id", string="Interactions")
-    interaction_count = fields.Integer(compute="_compute_interaction_count")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        check_company=True,
+        groups="base.group_user",
+    )
+    interaction_ids = fields.One2many(
+        "crm.interaction", "ticket_id", string="Interactions", groups="base.group_user"
+    )
+    interaction_count = fields.Integer(compute="_compute_interaction_count", groups="base.group_user")
 
-    # SLA
-    sla_id = fields.Many2one("crm.ticket.sla", string="SLA Policy", compute="_compute_sla_id", store=True)
-    first_response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    # SLA: internal figures carry groups="base.group_user" (a portal user reads his ticket's
+    # stage, deadline, SLA status and closing date, never the SLA internals)
+    sla_id = fields.Many2one(
+        "crm.ticket.sla",
+        string="SLA Policy",
+        compute="_compute_sla_id",
+        store=True,
+        groups="base.group_user",
+    )
+    first_response_deadline = fields.Datetime(
+        compute="_compute_sla_deadlines", store=True, copy=False, groups="base.group_user"
+    )
     sla_deadline = fields.Datetime(
         string="Resolution Deadline",
         compute="_compute_sla_deadlines",
@@ -148,15 +188,16 @@ class CrmTicket(models.Model):
         copy=False,
         index="btree_not_null",
     )
-    first_response_date = fields.Datetime(copy=False, readonly=True)
+    first_response_date = fields.Datetime(copy=False, readonly=True, groups="base.group_user")
     close_date = fields.Datetime(copy=False, readonly=True)
     sla_paused_hours = fields.Float(
         string="Paused (working hours)",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Working hours spent in stages that pause the SLA; added to the deadlines.",
     )
-    sla_pause_start = fields.Datetime(copy=False, readonly=True)
+    sla_pause_start = fields.Datetime(copy=False, readonly=True, groups="base.group_user")
     sla_status = fields.Selection(
         SLA_STATUSES,
         compute="_compute_sla_status",
@@ -169,20 +210,30 @@ class CrmTicket(models.Model):
         [("at_risk", "At risk"), ("breached", "Breached")],
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Highest escalation already sent to the team leader.",
     )
-    reopen_count = fields.Integer(copy=False, readonly=True)
+    reopen_count = fields.Integer(copy=False, readonly=True, groups="base.group_user")
     first_response_hours = fields.Float(
-        compute="_compute_durations", store=True, aggregator="avg", string="Hours to Respond"
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+        string="Hours to Respond",
+        groups="base.group_user",
     )
     resolution_hours = fields.Float(
-        compute="_compute_durations", store=True, aggregator="avg", string="Hours to Close"
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+        string="Hours to Close",
+        groups="base.group_user",
     )
     sla_success = fields.Float(
         string="SLA Compliance (%)",
         compute="_compute_sla_success",
         store=True,
         aggregator="avg",
+        groups="base.group_user",
         help="100 when the SLA was met, 0 when it failed; averaged in reports.",
     )
 
@@ -372,8 +423,23 @@ class CrmTicket(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
+    def _check_sla_bookkeeping(self, vals_list):
+        """Refuse SLA figures in a caller's values (our own code writes them as superuser)."""
+        if self.env.su:
+            return
+        given = sorted(SLA_BOOKKEEPING_FIELDS.intersection(key for vals in vals_list for key in vals))
+        if given:
+            raise AccessError(
+                _(
+                    "The SLA figures of a ticket (%(fields)s) are kept by the service desk itself "
+                    "and cannot be set by hand.",
+                    fields=", ".join(given),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_sla_bookkeeping(vals_list)
         now = fields.Datetime.now()
         for vals in vals_list:
             company_id = vals.get("company_id") or self.env.company.id
@@ -400,6 +466,7 @@ class CrmTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        self._check_sla_bookkeeping([vals])
         if "stage_id" not in vals:
             return super().write(vals)
         now = fields.Datetime.now()
@@ -462,6 +529,9 @@ class CrmTicket(models.Model):
         self.write({"user_id": self.env.user.id})
 
     def action_assign_round_robin(self):
+        # the team's round-robin pointer is written as superuser: the caller must be allowed
+        # to assign these tickets first
+        self.check_access("write")
         for ticket in self.filtered(lambda t: not t.user_id):
             if not ticket.team_id.member_ids:
                 raise UserError(
@@ -606,46 +676,64 @@ class CrmTicket(models.Model):
 
     # ------------------------------------------------------------------ mail
 
+    @api.private
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """Mail gateway: a mail to a team alias opens a ticket; an unknown sender becomes a
-        contact.  Whatever is missing or malformed in the mail falls back to defaults."""
+        """Mail gateway: a mail to a team alias opens a ticket.  The sender's contact is linked
+        when it exists; an unknown sender becomes a contact only when the team allows it
+        (``mail_create_partner``), otherwise the ticket keeps the address.  Auto-replies never
+        get here (see mail_thread._message_route_process).  Whatever is missing or malformed
+        in the mail falls back to defaults."""
         values = dict(custom_values or {})
         subject = (msg_dict.get("subject") or "").strip()
         values.setdefault("name", subject[:200] or _("No Subject"))
         values.setdefault("channel", "email")
-        partner_id = msg_dict.get("author_id")
-        if not partner_id:
-            emails = email_split_and_format(msg_dict.get("email_from") or msg_dict.get("from") or "")
-            if emails:
-                try:
-                    partner_id = self.env["res.partner"].find_or_create(emails[0]).id
-                except (ValueError, UserError):
-                    _logger.info("crm.ticket: could not make a contact from %r", emails[0])
-        if partner_id:
-            values.setdefault("partner_id", partner_id)
+        team = self.env["crm.ticket.team"].browse(values.get("team_id")).exists()
+        if team:
+            values.setdefault("company_id", team.company_id.id)
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if partner and partner.company_id and partner.company_id != company:
+            partner = self.env["res.partner"]  # another company's contact: keep the address only
+        emails = email_split_and_format(msg_dict.get("email_from") or msg_dict.get("from") or "")
+        if not partner and emails and team.mail_create_partner and not is_auto_reply_context(self.env):
+            try:
+                partner = self.env["res.partner"].find_or_create(emails[0])
+            except (ValueError, UserError):
+                _logger.info("crm.ticket: could not make a contact from %r", emails[0])
+        if partner:
+            values.setdefault("partner_id", partner.id)
         elif msg_dict.get("email_from"):
             values.setdefault("partner_email", msg_dict["email_from"][:200])
-        team = self.env["crm.ticket.team"].browse(values.get("team_id"))
-        if team.exists():
-            values.setdefault("company_id", team.company_id.id)
         ticket = super(CrmTicket, self.with_context(default_user_id=False)).message_new(
             msg_dict, custom_values=values
         )
         return ticket
 
+    @api.private
     def message_update(self, msg_dict, update_vals=None):
-        """A customer answer by email to a closed ticket reopens it (history kept)."""
+        """An answer by email to a closed ticket reopens it (history kept), unless it is an
+        auto-reply (out of office, mailing list, bounce) or comes from an employee."""
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        from_employee = any(not user.share for user in author.user_ids)
         reopen = self.filtered("is_closed")
-        if reopen:
+        if reopen and not from_employee and not is_auto_reply_context(self.env):
             stage = self.env["crm.ticket.stage"].search([("is_closed", "=", False)], limit=1)
             if stage:
                 reopen.write({"stage_id": stage.id})
         return super().message_update(msg_dict, update_vals=update_vals)
 
     def _message_post_after_hook(self, message, msg_vals):
-        """The first public answer of an employee is the ticket's first response."""
+        """The first public answer of an employee is the ticket's first response.  A ticket
+        without customer gets the contact an employee just wrote to at the ticket's address
+        (the contact made from the suggested recipient, as core's crm.lead does)."""
         result = super()._message_post_after_hook(message, msg_vals)
+        if not self.env.user.share:
+            for ticket in self.filtered(lambda t: not t.partner_id and t.partner_email):
+                email = email_normalize(ticket.partner_email)
+                partner = message.partner_ids.filtered(lambda p, e=email: e and p.email_normalized == e)[:1]
+                if partner and (not partner.company_id or partner.company_id == ticket.company_id):
+                    ticket.partner_id = partner
         if message.message_type == "comment" and not message.is_internal:
             subtype = message.subtype_id
             author_users = message.author_id.user_ids

@@ -5,6 +5,14 @@ from odoo.exceptions import ValidationError
 
 from .crm_ticket import TICKET_PRIORITIES
 
+# An SLA longer than a year of round-the-clock hours is a typing error; larger values also
+# overflow the deadline arithmetic (1e9 hours crashed ticket creation).
+MAX_SLA_HOURS = 8760
+# the filters of the team dashboard's links (action_open_tickets_filtered)
+DASHBOARD_FILTERS = ("unassigned", "at_risk", "breached")
+# who sees the service figures of a team (the teams themselves are readable by employees)
+SERVICE_READERS = "crm_extended.group_crm_service_user,sales_team.group_sale_salesman"
+
 
 class CrmTicketStage(models.Model):
     _name = "crm.ticket.stage"
@@ -76,6 +84,14 @@ class CrmTicketSla(models.Model):
         for sla in self:
             if sla.resolution_hours <= 0:
                 raise ValidationError(_("SLA %(name)s: the resolution time must be positive.", name=sla.name))
+            if sla.resolution_hours > MAX_SLA_HOURS:
+                raise ValidationError(
+                    _(
+                        "SLA %(name)s: the resolution time cannot exceed %(max)s working hours.",
+                        name=sla.name,
+                        max=MAX_SLA_HOURS,
+                    )
+                )
             if sla.response_hours < 0 or sla.response_hours > sla.resolution_hours:
                 raise ValidationError(
                     _(
@@ -96,6 +112,7 @@ class CrmTicketTeam(models.Model):
     _description = "Service Team"
     _inherit = ["mail.alias.mixin.optional", "mail.thread", "rating.parent.mixin"]
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -108,6 +125,7 @@ class CrmTicketTeam(models.Model):
         "res.users",
         string="Team Leader",
         tracking=True,
+        check_company=True,
         help="Receives the escalation activities of at-risk and breached tickets.",
     )
     member_ids = fields.Many2many(
@@ -121,7 +139,11 @@ class CrmTicketTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
-        default=lambda self: self.env.company.resource_calendar_id,
+        compute="_compute_resource_calendar_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
         help="SLA deadlines are counted in these working hours, holidays excluded.",
     )
     assignment_method = fields.Selection(
@@ -130,23 +152,41 @@ class CrmTicketTeam(models.Model):
         required=True,
         help="Round robin gives each new unassigned ticket to the next team member.",
     )
-    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False, groups=SERVICE_READERS)
+    mail_create_partner = fields.Boolean(
+        string="Create Contacts from Emails",
+        help="A mail to the team's alias from an unknown address creates a contact for the "
+        "sender. Off: the ticket keeps the sender's address, and the contact is created when an "
+        "agent answers (automatic replies never create contacts nor tickets).",
+    )
     survey_url = fields.Char(
         string="Survey Link",
         help="Optional link to a short survey, added to the satisfaction request.",
     )
     sla_ids = fields.One2many("crm.ticket.sla", "team_id", string="SLA Policies")
-    ticket_ids = fields.One2many("crm.ticket", "team_id")
+    ticket_ids = fields.One2many("crm.ticket", "team_id", groups=SERVICE_READERS)
 
     # dashboard figures (one grouped query for all teams, see _compute_dashboard)
-    open_ticket_count = fields.Integer(compute="_compute_dashboard")
-    unassigned_ticket_count = fields.Integer(compute="_compute_dashboard")
-    at_risk_ticket_count = fields.Integer(compute="_compute_dashboard")
-    breached_ticket_count = fields.Integer(compute="_compute_dashboard")
-    sla_compliance = fields.Float(string="SLA Compliance (%)", compute="_compute_dashboard")
-    median_response_hours = fields.Float(compute="_compute_dashboard")
-    median_resolution_hours = fields.Float(compute="_compute_dashboard")
-    backlog_age_days = fields.Float(string="Average Backlog Age (days)", compute="_compute_dashboard")
+    open_ticket_count = fields.Integer(compute="_compute_dashboard", groups=SERVICE_READERS)
+    unassigned_ticket_count = fields.Integer(compute="_compute_dashboard", groups=SERVICE_READERS)
+    at_risk_ticket_count = fields.Integer(compute="_compute_dashboard", groups=SERVICE_READERS)
+    breached_ticket_count = fields.Integer(compute="_compute_dashboard", groups=SERVICE_READERS)
+    sla_compliance = fields.Float(
+        string="SLA Compliance (%)", compute="_compute_dashboard", groups=SERVICE_READERS
+    )
+    median_response_hours = fields.Float(compute="_compute_dashboard", groups=SERVICE_READERS)
+    median_resolution_hours = fields.Float(compute="_compute_dashboard", groups=SERVICE_READERS)
+    backlog_age_days = fields.Float(
+        string="Average Backlog Age (days)", compute="_compute_dashboard", groups=SERVICE_READERS
+    )
+
+    @api.depends("company_id")
+    def _compute_resource_calendar_id(self):
+        """The team's company's working hours, unless the team has its own of that company."""
+        for team in self:
+            calendar = team.resource_calendar_id
+            if not calendar or (calendar.company_id and calendar.company_id != team.company_id):
+                team.resource_calendar_id = team.company_id.resource_calendar_id
 
     def _compute_dashboard(self):
         stats = {}
@@ -214,6 +254,6 @@ class CrmTicketTeam(models.Model):
     def action_open_tickets_filtered(self):
         action = self.action_open_tickets()
         key = self.env.context.get("ticket_filter")
-        if key:
+        if key in DASHBOARD_FILTERS:
             action["context"] = dict(action["context"], **{f"search_default_{key}": 1})
         return action

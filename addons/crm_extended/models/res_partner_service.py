@@ -1,17 +1,20 @@
 from odoo import fields, models
 
+from .crm_ticket_config import SERVICE_READERS
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # the users who may read tickets and interactions (a plain employee reads contacts only)
     crm_ticket_count = fields.Integer(
-        string="Tickets", compute="_compute_crm_service_counts", groups="base.group_user"
+        string="Tickets", compute="_compute_crm_service_counts", groups=SERVICE_READERS
     )
     crm_open_ticket_count = fields.Integer(
-        string="Open Tickets", compute="_compute_crm_service_counts", groups="base.group_user"
+        string="Open Tickets", compute="_compute_crm_service_counts", groups=SERVICE_READERS
     )
     crm_interaction_count = fields.Integer(
-        string="Interactions", compute="_compute_crm_service_counts", groups="base.group_user"
+        string="Interactions", compute="_compute_crm_service_counts", groups=SERVICE_READERS
     )
     crm_timeline_ids = fields.One2many(
         "crm.partner.timeline", "partner_id", string="Timeline", groups="base.group_user"

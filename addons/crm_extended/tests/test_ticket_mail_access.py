@@ -37,6 +37,7 @@ class TestTicketMailGateway(TicketCase):
         return self.env["crm.ticket"].search([("team_id", "=", self.team.id)])
 
     def test_new_mail_creates_ticket_and_contact(self):
+        self.team.mail_create_partner = True
         self.process(
             MAIL_NEW.format(
                 sender='"Omar Haddad" <omar.haddad@newcustomer.example.com>',
@@ -71,6 +72,133 @@ class TestTicketMailGateway(TicketCase):
         self.assertTrue(ticket.message_ids.filtered(lambda m: "Still broken" in (m.body or "")))
         self.assertFalse(ticket.is_closed, "a customer reply reopens a closed ticket")
         self.assertEqual(ticket.reopen_count, 1)
+
+    def reply(self, msgid, parent, headers="", sender="known@example.com", body="Still broken"):
+        """A reply (In-Reply-To ``parent``) with extra raw header lines."""
+        return MAIL_NEW.format(
+            sender=sender, to=self.to, subject="Re: Broken", msgid=msgid, body=body
+        ).replace("MIME-Version", f"{headers}In-Reply-To: <{parent}@customer.example.com>\nMIME-Version")
+
+    def closed_ticket(self, msgid):
+        self.process(
+            MAIL_NEW.format(
+                sender="known@example.com", to=self.to, subject="Broken", msgid=msgid, body="It broke"
+            )
+        )
+        ticket = self.tickets().filtered(lambda t: t.name == "Broken")
+        ticket.stage_id = self.stage_solved
+        return ticket
+
+    def test_auto_replies_do_not_reopen_tickets(self):
+        ticket = self.closed_ticket("ar0")
+        auto_headers = [
+            "Auto-Submitted: auto-replied\n",
+            "Auto-Submitted: auto-generated; owner-email=x@example.com\n",
+            "Precedence: bulk\n",
+            "Precedence: junk\n",
+            "Precedence: list\n",
+            "Precedence: auto_reply\n",
+            "X-Autoreply: yes\n",
+            "X-Autorespond: Out of office\n",
+            "Return-Path: <>\n",
+        ]
+        for index, header in enumerate(auto_headers):
+            with self.subTest(header=header.strip()):
+                self.process(self.reply(f"ar{index + 1}", "ar0", header, body=f"Out of office {index}"))
+                self.assertTrue(ticket.is_closed, "an auto-reply must not reopen the ticket")
+                self.assertEqual(ticket.reopen_count, 0)
+                # logged on the ticket all the same: the agent sees the out-of-office
+                self.assertTrue(
+                    ticket.message_ids.filtered(lambda m, i=index: f"Out of office {i}" in m.body)
+                )
+        self.assertEqual(len(self.tickets()), 1)
+        # "Auto-Submitted: no" is a person writing: it reopens
+        self.process(self.reply("ar99", "ar0", "Auto-Submitted: no\n"))
+        self.assertFalse(ticket.is_closed)
+        self.assertEqual(ticket.reopen_count, 1)
+
+    def test_auto_replies_open_no_ticket_and_make_no_contact(self):
+        self.team.mail_create_partner = True
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        for index, header in enumerate(
+            [
+                "Auto-Submitted: auto-replied\n",
+                "Precedence: bulk\n",
+                "X-Autoreply: yes\n",
+                "Return-Path: <>\n",
+            ]
+        ):
+            with self.subTest(header=header.strip()):
+                sender = f"robot{index}@autoresponder.example.com"
+                raw = MAIL_NEW.format(
+                    sender=sender, to=self.to, subject="Out of office", msgid=f"an{index}", body="Away"
+                ).replace("MIME-Version", f"{header}MIME-Version")
+                self.process(raw)
+                self.assertFalse(self.tickets(), "an auto-reply must not open a ticket")
+                self.assertFalse(Partner.search([("email", "ilike", sender)]), "nor make a contact")
+        # the same mail from a person opens a ticket and, as the team allows it, a contact
+        self.process(
+            MAIL_NEW.format(
+                sender="person@autoresponder.example.com", to=self.to, subject="Help", msgid="an9", body="x"
+            )
+        )
+        self.assertEqual(len(self.tickets()), 1)
+        self.assertEqual(self.tickets().partner_id.email, "person@autoresponder.example.com")
+
+    def test_bounce_on_a_closed_ticket_does_not_reopen_it(self):
+        ticket = self.closed_ticket("bo0")
+        self.process(self.reply("bo1", "bo0", sender="MAILER-DAEMON@mx.example.com", body="Undeliverable"))
+        self.assertTrue(ticket.is_closed)
+        self.assertEqual(len(self.tickets()), 1)
+
+    def test_employee_mail_does_not_reopen(self):
+        ticket = self.closed_ticket("em0")
+        self.process(self.reply("em1", "em0", sender=self.agent_1.email, body="Closing note"))
+        self.assertTrue(ticket.is_closed, "an employee's mail on a closed ticket does not reopen it")
+
+    def test_unknown_sender_without_team_consent_keeps_the_address(self):
+        self.assertFalse(self.team.mail_create_partner, "off by default")
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        before = Partner.search_count([])
+        self.process(
+            MAIL_NEW.format(
+                sender='"Nadia Stranger" <nadia@unknown.example.com>',
+                to=self.to,
+                subject="Question",
+                msgid="uk1",
+                body="Hello",
+            )
+        )
+        ticket = self.tickets()
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.partner_id)
+        self.assertIn("nadia@unknown.example.com", ticket.partner_email)
+        self.assertEqual(Partner.search_count([]), before, "no contact made from the mail")
+        # an agent answers: the contact made for the answer becomes the ticket's customer
+        contact = Partner.create({"name": "Nadia Stranger", "email": "nadia@unknown.example.com"})
+        ticket.with_user(self.agent_1).message_post(
+            body="We are on it",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=contact.ids,
+        )
+        self.assertEqual(ticket.partner_id, contact)
+        # a reply from the same address now comes from the known contact
+        self.process(self.reply("uk2", "uk1", sender="nadia@unknown.example.com", body="Thanks"))
+        self.assertEqual(len(self.tickets()), 1)
+
+    def test_known_sender_of_another_company_is_not_linked(self):
+        company_b = self.env["res.company"].create({"name": "Mail Company B"})
+        self.env["res.partner"].create(
+            {"name": "B only", "email": "bonly@example.com", "company_id": company_b.id}
+        )
+        self.process(
+            MAIL_NEW.format(sender="bonly@example.com", to=self.to, subject="Hi", msgid="kb1", body="x")
+        )
+        ticket = self.tickets()
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.partner_id)
+        self.assertEqual(ticket.partner_email, "bonly@example.com")
 
     def test_malformed_mails_do_not_crash_the_gateway(self):
         # no sender, no subject, a charset that does not exist and invalid bytes

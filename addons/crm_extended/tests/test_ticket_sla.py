@@ -169,6 +169,18 @@ class TestTicketSla(TicketCase):
             self.env["crm.ticket.sla"].create(
                 {"name": "Backwards", "team_id": self.team.id, "response_hours": 9, "resolution_hours": 8}
             )
+        # finding 9: 1e9 hours crashed ticket creation (OverflowError); refused with a clear message
+        for hours in (1e9, 8760.5):
+            with self.subTest(hours=hours), self.assertRaisesRegex(ValidationError, "cannot exceed 8760"):
+                self.env["crm.ticket.sla"].create(
+                    {"name": "Forever", "team_id": self.team.id, "resolution_hours": hours}
+                )
+        with self.assertRaises(ValidationError):
+            self.sla.response_hours = -1
+        # the longest allowed policy still gives deadlines
+        self.sla.write({"response_hours": 8760, "resolution_hours": 8760})
+        ticket = self.make_ticket()
+        self.assertGreater(ticket.sla_deadline, ticket.create_date)
 
     def test_status_transitions(self):
         created = datetime(2026, 11, 23, 8, 0)  # Monday: response 10:00, resolution 17:00
