@@ -17,7 +17,7 @@ class SaleOrderLine(models.Model):
         help="Date the customer can be promised for this line: when the warehouse has the "
         "quantity free (on hand minus other deliveries, then incoming receipts in date order, "
         "else the vendor lead time), plus the customer lead time and the company security lead "
-        "time, moved to a working day of the company calendar. Frozen when the order is "
+        "time, moved to a working day of the company calendar. Frozen once the order is "
         "confirmed.",
     )
 
@@ -34,7 +34,11 @@ class SaleOrderLine(models.Model):
     )
     def _compute_promised_date(self):
         now = fields.Datetime.now()
-        draft = self.filtered(lambda line: line.state in ("draft", "sent"))
+        # A confirmed line keeps its promise; one confirmed before it was ever computed (an
+        # order created and confirmed in one transaction, a line added later) gets it now.
+        draft = self.filtered(
+            lambda line: line.state in ("draft", "sent") or (line.state == "sale" and not line.promised_date)
+        )
         for line in draft:
             line.promised_date = False
         # The quantity of a product already promised by earlier lines of the same order.

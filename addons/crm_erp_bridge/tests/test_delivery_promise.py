@@ -92,6 +92,8 @@ class TestDeliveryPromise(OrderToCashCommon):
     def test_delivery_on_time_and_partner_rate(self):
         on_time = self._order([(self.goods, 1)])
         late = self._order([(self.goods, 1)], commitment_date="2020-01-01 10:00:00")
+        # created and confirmed at once, with nothing flushed in between: still promised
+        self.assertEqual(on_time.order_line.promised_date, self._days(3))
         self.assertFalse(on_time.delivery_on_time)
         self._deliver(on_time)
         self._deliver(late, 0.5)
