@@ -91,7 +91,6 @@ def _remove_demo_story(env, story):
         )
         kept_orders |= orders.filtered(lambda o: o.id in touching.mapped("order_id"))
         kept_moves |= moves.filtered(lambda m: m.line_ids.sale_line_ids.order_id & kept_orders)
-    kept = kept_moves | kept_orders | kept_cards
     if kept_moves or kept_orders or kept_cards:
         _logger.info(
             "Demo documents kept because users' data depends on them: %s, %s, %s",
@@ -115,7 +114,6 @@ def _remove_demo_story(env, story):
         orders.unlink()
     # the coupons the story's orders earned (core keeps them when an order is cancelled)
     cards.exists().unlink()
-    return kept
 
 
 def _archive_what_users_use(env):
@@ -126,6 +124,8 @@ def _archive_what_users_use(env):
         [("module", "=", "crm_loyalty"), ("model", "in", SHARED_MODELS)], order="id desc"
     )
     for xmlid in data:
+        if not xmlid.exists():  # removed with an earlier one of the same record
+            continue
         record = env[xmlid.model].browse(xmlid.res_id).exists()
         if not record:  # went with another record (a variant's template)
             xmlid.unlink()
@@ -141,12 +141,10 @@ def _archive_what_users_use(env):
                 continue
             except Exception:  # noqa: BLE001 - any refusal means: users' data refer to it
                 in_use = True
+        name = xmlid.complete_name
         if "active" in record._fields:
             record.active = False
-        other_ids = env["ir.model.data"].search(
+        env["ir.model.data"].search(
             [("model", "=", xmlid.model), ("res_id", "=", record.id), ("module", "=", "crm_loyalty")]
-        )
-        other_ids.unlink()
-        _logger.info(
-            "%s (%s) is kept, archived: users' data refer to it", record.display_name, xmlid.complete_name
-        )
+        ).unlink()
+        _logger.info("%s (%s) is kept, archived: users' data refer to it", record.display_name, name)

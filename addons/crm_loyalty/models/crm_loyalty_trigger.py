@@ -273,7 +273,7 @@ class CrmLoyaltyTrigger(models.Model):
         if self.condition == "segment":
             partners = self.segment_id.partner_ids.commercial_partner_id
             if self.company_id:
-                partners = partners.filtered(lambda p: p.company_id in (self.company_id, p.browse()))
+                partners = partners.filtered(lambda p: not p.company_id or p.company_id == self.company_id)
             return partners
         if self.condition == "no_purchase":
             return Partner.search(

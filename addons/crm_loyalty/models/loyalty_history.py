@@ -103,7 +103,7 @@ class LoyaltyHistory(models.Model):
         """A row created outside the suite's flows (a client, another module such as the point
         of sale) brings core's values only: the bookkeeping is the ledger's own."""
         for vals in vals_list:
-            forbidden = BOOKKEEPING_FIELDS.intersection(vals)
+            forbidden = set(BOOKKEEPING_FIELDS.intersection(vals))
             if vals.get("order_model") in FLOW_ORDER_MODELS:
                 forbidden.add("order_model")
             if forbidden:
