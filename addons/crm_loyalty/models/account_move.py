@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, models
 from odoo.tools import float_is_zero
 
+from .loyalty_history import trusted
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -22,7 +24,7 @@ class AccountMove(models.Model):
     def _crm_loyalty_reverse_points(self):
         """A posted credit note takes back the points its order lines earned, in proportion of
         the refunded amount, once per credit note (posting it again changes nothing)."""
-        History = self.env["loyalty.history"].sudo()
+        History = trusted(self.env["loyalty.history"].sudo())
         for move in self:
             if History.search_count(
                 [
@@ -72,7 +74,7 @@ class AccountMove(models.Model):
                     card._crm_lock()
                     # points still pending payment are taken back from what will be released
                     taken = 0.0 if pending.get((order, card), 0.0) > 0 else min(target, card.points)
-                    History.with_context(crm_loyalty_entry_type="reversal").create(
+                    History.create(
                         {
                             "card_id": card.id,
                             "order_model": "account.move",

@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+MAX_MULTIPLIER = 100
+MAX_POINTS = 1_000_000_000
+
 
 class CrmLoyaltyTier(models.Model):
     _name = "crm.loyalty.tier"
@@ -29,13 +32,21 @@ class CrmLoyaltyTier(models.Model):
     @api.constrains("min_qualifying_points", "earn_multiplier", "program_id")
     def _check_thresholds(self):
         for tier in self:
-            if tier.earn_multiplier <= 0:
+            if not 0 < tier.earn_multiplier <= MAX_MULTIPLIER:
                 raise ValidationError(
-                    _("Tier %(tier)s: the earn multiplier must be greater than zero.", tier=tier.name)
+                    _(
+                        "Tier %(tier)s: the earn multiplier must be greater than zero and at most %(max)s.",
+                        tier=tier.name,
+                        max=MAX_MULTIPLIER,
+                    )
                 )
-            if tier.min_qualifying_points < 0:
+            if not 0 <= tier.min_qualifying_points <= MAX_POINTS:
                 raise ValidationError(
-                    _("Tier %(tier)s: the qualifying threshold cannot be negative.", tier=tier.name)
+                    _(
+                        "Tier %(tier)s: the qualifying threshold must be between 0 and %(max)s points.",
+                        tier=tier.name,
+                        max=MAX_POINTS,
+                    )
                 )
             same = tier.program_id.tier_ids.filtered(
                 lambda t, tier=tier: t != tier and t.min_qualifying_points == tier.min_qualifying_points

@@ -8,7 +8,7 @@ from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .loyalty_history import LEDGER_CONTEXT
+from .loyalty_history import NO_RECONCILE, trusted
 
 CONDITIONS = [
     ("first_order", "First order"),
@@ -22,6 +22,10 @@ CONDITIONS = [
     ("birthday", "Birthday"),
 ]
 BIRTHDAY_CATCH_UP_DAYS = 7
+MAX_ORDER_COUNT = 10_000
+MAX_DAYS = 3650
+MAX_AMOUNT = 1_000_000_000_000
+MAX_POINTS = 10_000_000
 ORDER_CONDITIONS = ("first_order", "nth_order", "product_bought", "category_bought", "spend_over")
 ACTIONS = [
     ("coupon", "Issue a coupon"),
@@ -40,6 +44,7 @@ class CrmLoyaltyTrigger(models.Model):
     _description = "Purchase-Triggered Reward"
     _inherit = ["mail.thread"]
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -55,14 +60,20 @@ class CrmLoyaltyTrigger(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     period_days = fields.Integer("In the Last (days)", default=365)
     rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM Segment")
-    segment_id = fields.Many2one("crm.customer.segment", string="Customer Segment")
+    segment_id = fields.Many2one("crm.customer.segment", string="Customer Segment", check_company=True)
     days = fields.Integer("Days Without Purchase", default=90)
     action = fields.Selection(ACTIONS, required=True, default="coupon", tracking=True)
     coupon_program_id = fields.Many2one(
-        "loyalty.program", string="Coupon Program", domain=[("program_type", "=", "coupons")]
+        "loyalty.program",
+        string="Coupon Program",
+        domain=[("program_type", "=", "coupons")],
+        check_company=True,
     )
     program_id = fields.Many2one(
-        "loyalty.program", string="Loyalty Program", domain=[("program_type", "=", "loyalty")]
+        "loyalty.program",
+        string="Loyalty Program",
+        domain=[("program_type", "=", "loyalty")],
+        check_company=True,
     )
     points = fields.Float("Bonus Points")
     mail_template_id = fields.Many2one(
@@ -99,6 +110,15 @@ class CrmLoyaltyTrigger(models.Model):
     def _check_trigger(self):
         for trigger in self:
             condition, action = trigger.condition, trigger.action
+            # bounded whatever the condition: dates far beyond overflow in Python and PostgreSQL
+            if not 1 <= trigger.order_count <= MAX_ORDER_COUNT:
+                raise ValidationError(_("The order number must be between 1 and %s.", MAX_ORDER_COUNT))
+            if not 0 <= trigger.period_days <= MAX_DAYS or not 0 <= trigger.days <= MAX_DAYS:
+                raise ValidationError(_("Periods and numbers of days must be between 0 and %s.", MAX_DAYS))
+            if not 0 <= trigger.amount <= MAX_AMOUNT:
+                raise ValidationError(_("The amount must be between 0 and %s.", MAX_AMOUNT))
+            if not 0 <= trigger.points <= MAX_POINTS:
+                raise ValidationError(_("Bonus points must be between 0 and %s.", MAX_POINTS))
             if condition == "nth_order" and trigger.order_count < 1:
                 raise ValidationError(_("The order number must be 1 or more."))
             if condition == "product_bought" and not trigger.product_ids:
@@ -199,7 +219,8 @@ class CrmLoyaltyTrigger(models.Model):
 
     def _spenders(self, partners, today):
         """Commercial partners (among `partners`, or all when None) whose confirmed orders in the
-        period add up to the amount (untaxed, in company currency)."""
+        period add up to the amount (untaxed, in company currency). Added up per company: a
+        trigger shared by all companies never adds amounts of different currencies."""
         self.env["sale.order"].flush_model(
             ["state", "partner_id", "company_id", "date_order", "amount_untaxed"]
         )
@@ -211,7 +232,7 @@ class CrmLoyaltyTrigger(models.Model):
                  WHERE so.state = 'sale' AND so.date_order >= %(since)s
                    AND (%(company)s IS NULL OR so.company_id = %(company)s)
                    AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
-              GROUP BY p.commercial_partner_id
+              GROUP BY p.commercial_partner_id, so.company_id
                 HAVING SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) >= %(amount)s
                 """,
                 since=today - relativedelta(days=self.period_days),
@@ -221,7 +242,7 @@ class CrmLoyaltyTrigger(models.Model):
                 amount=self.amount,
             )
         )
-        return self.env["res.partner"].browse(r[0] for r in self.env.cr.fetchall())
+        return self.env["res.partner"].browse(list(dict.fromkeys(r[0] for r in self.env.cr.fetchall())))
 
     def _eligible_for_orders(self, orders, by_partner, today):
         self.ensure_one()
@@ -250,7 +271,10 @@ class CrmLoyaltyTrigger(models.Model):
         if self.condition == "rfm_segment":
             return Partner.search([("rfm_segment", "=", self.rfm_segment), *company])
         if self.condition == "segment":
-            return self.segment_id.partner_ids.commercial_partner_id
+            partners = self.segment_id.partner_ids.commercial_partner_id
+            if self.company_id:
+                partners = partners.filtered(lambda p: not p.company_id or p.company_id == self.company_id)
+            return partners
         if self.condition == "no_purchase":
             return Partner.search(
                 [
@@ -276,7 +300,8 @@ class CrmLoyaltyTrigger(models.Model):
             if (day.month, day.day) == (3, 1) and not calendar.isleap(day.year):
                 days[(2, 29)] = day
         Partner = self.env["res.partner"]
-        Partner.flush_model(["crm_birthday", "active"])
+        Partner.flush_model(["crm_birthday", "active", "company_id"])
+        # a trigger of a company rewards that company's customers and the shared ones only
         self.env.cr.execute(
             SQL(
                 """
@@ -284,10 +309,12 @@ class CrmLoyaltyTrigger(models.Model):
                        array_agg(id)
                   FROM res_partner
                  WHERE active AND crm_birthday IS NOT NULL
-                   AND (extract(month FROM crm_birthday)::int, extract(day FROM crm_birthday)::int) IN %s
+                   AND (extract(month FROM crm_birthday)::int, extract(day FROM crm_birthday)::int) IN %(days)s
+                   AND (%(company)s IS NULL OR company_id IS NULL OR company_id = %(company)s)
               GROUP BY 1, 2
                 """,
-                tuple(days),
+                days=tuple(days),
+                company=self.company_id.id or None,
             )
         )
         result = defaultdict(lambda: Partner)
@@ -382,7 +409,7 @@ class CrmLoyaltyTrigger(models.Model):
             existing[card.partner_id] = card
         cards = Card.union(*existing.values())
         cards._crm_lock()
-        self.env["loyalty.history"].with_context(**{LEDGER_CONTEXT: True}).create(
+        trusted(self.env["loyalty.history"]).create(
             [
                 {
                     "card_id": existing[log.partner_id].id,
@@ -399,7 +426,7 @@ class CrmLoyaltyTrigger(models.Model):
         for log in logs:
             added[existing[log.partner_id]] += self.points
         for card, points in added.items():
-            card.with_context(crm_loyalty_no_reconcile=True).points += points
+            trusted(card, NO_RECONCILE).points += points
         logs.write({"points": self.points, "description": _("%s bonus points", self.points)})
         cards.filtered("program_id.tier_ids")._crm_update_tiers()
 
@@ -430,6 +457,8 @@ class CrmLoyaltyTrigger(models.Model):
 
     def action_run_now(self):
         """Run the customer-state check of these triggers now (the cron runs it daily)."""
+        # rewards are issued as superuser below: only who may change the triggers runs them
+        self.check_access("write")
         today = fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
         for trigger in self:

@@ -7,10 +7,13 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
-from .loyalty_history import LEDGER_CONTEXT
+from ..hooks import DEMO_STORY_PREFIX
+from .loyalty_history import NO_RECONCILE, is_trusted, trusted
 
 # above this many cards, _crm_update_tiers uses the set-based review statement
 TIER_UPDATE_SQL_FROM = 50
+# how long a flow waits for a card another transaction holds before giving up with a message
+CARD_LOCK_TIMEOUT_MS = 5000
 
 
 class LoyaltyCard(models.Model):
@@ -98,13 +101,13 @@ class LoyaltyCard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         cards = super().create(vals_list)
-        if not self.env.context.get("crm_loyalty_no_reconcile"):
+        if not is_trusted(self.env, NO_RECONCILE):
             cards._crm_reconcile_ledger(_("Opening balance"))
         return cards
 
     def write(self, vals):
         result = super().write(vals)
-        if "points" in vals and not self.env.context.get("crm_loyalty_no_reconcile"):
+        if "points" in vals and not is_trusted(self.env, NO_RECONCILE):
             self._crm_reconcile_ledger(_("Balance change"))
         return result
 
@@ -139,7 +142,7 @@ class LoyaltyCard(models.Model):
                 }
             )
         if vals_list:
-            self.env["loyalty.history"].with_context(**{LEDGER_CONTEXT: True}).create(vals_list)
+            trusted(self.env["loyalty.history"]).create(vals_list)
 
     def _crm_ledger_mismatches(self):
         """Cards whose balance differs from their ledger (should always be empty)."""
@@ -151,7 +154,7 @@ class LoyaltyCard(models.Model):
     def _crm_replay_ledger(self):
         """Recompute remaining_points of the awards: consumption (use, expiry, reversal,
         negative adjustment) takes the first-expiring points first."""
-        History = self.env["loyalty.history"].sudo().with_context(**{LEDGER_CONTEXT: True})
+        History = trusted(self.env["loyalty.history"].sudo())
         for card in self:
             rows = History.search([("card_id", "=", card.id)], order="date, id")
             remaining = {}
@@ -187,21 +190,29 @@ class LoyaltyCard(models.Model):
                     award.write({"remaining_points": left})
 
     def _crm_lock(self):
-        """Lock the cards' rows until the end of the transaction; a card being used by another
-        transaction makes this one fail at once with a clear message (no overdraw, no wait)."""
+        """Lock the cards' rows until the end of the transaction. A card held by another
+        transaction (an order spending its points, a payment releasing them) is waited for,
+        a few seconds at most: a payment or a credit note must not fail because a card is
+        busy for a moment. Only a card held longer ends with a clear message (no overdraw)."""
         if not self.ids:
             return
         try:
             with self.env.cr.savepoint(flush=False):
+                # lock_timeout set for this statement only: rolled back with the savepoint on
+                # failure, restored before the savepoint is released on success
+                self.env.cr.execute("SELECT current_setting('lock_timeout')")
+                previous = self.env.cr.fetchone()[0]
                 self.env.cr.execute(
-                    "SELECT id FROM loyalty_card WHERE id = ANY(%s) FOR UPDATE NOWAIT", [self.ids]
+                    "SELECT set_config('lock_timeout', %s, true)", [f"{int(CARD_LOCK_TIMEOUT_MS)}ms"]
                 )
+                self.env.cr.execute("SELECT id FROM loyalty_card WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+                self.env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 _(
                     "The points of %(cards)s are being used by another order right now. "
                     "Please try again in a moment.",
-                    cards=", ".join(self.mapped("display_name")),
+                    cards=", ".join(self.sudo().mapped("display_name")),
                 )
             ) from None
         self.invalidate_recordset(["points"])
@@ -245,8 +256,12 @@ class LoyaltyCard(models.Model):
             so.action_confirm()
             return so
 
-        for partner in self.env["res.partner"].browse(partner_ids).exists():
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        cards_before = self.search([("partner_id", "in", partners.ids)])
+        documents = []  # orders, invoices, credit notes and cards, each one record
+        for partner in partners:
             first = order(partner, 10)
+            documents.append(first)
             # bought nearly a year ago: what is left of those points (the redemption and the
             # refund take the first-expiring points first) expires within the warning window
             self.env.flush_all()
@@ -257,13 +272,27 @@ class LoyaltyCard(models.Model):
             )
             self.env["loyalty.history"].invalidate_model()
             big = order(partner, 20 if partner.id == partner_ids[0] else 70)  # Silver, or Gold
-            order(partner, 2, redeem=True)
+            documents += [big, order(partner, 2, redeem=True)]
             if can_invoice:
                 invoice = big._create_invoices()
                 invoice.action_post()
                 refund = invoice._reverse_moves()
                 refund.invoice_line_ids.filtered(lambda line: line.product_id == product).quantity = 2
                 refund.action_post()
+                documents += [invoice, refund]
+        # the story's documents and cards under XML ids of this addon: its uninstall removes
+        # exactly those (and never a user's document that merely uses a demo product)
+        documents += self.search([("partner_id", "in", partners.ids)]) - cards_before
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {
+                    "xml_id": f"crm_loyalty.{DEMO_STORY_PREFIX}{record._table}_{record.id}",
+                    "record": record,
+                    "noupdate": True,
+                }
+                for record in documents
+            ]
+        )
 
     # ------------------------------------------------------------------ expiry
 
@@ -293,11 +322,15 @@ class LoyaltyCard(models.Model):
         cr.execute(
             "UPDATE loyalty_history h SET remaining_points = 0 FROM crm_loyalty_due d WHERE h.id = d.id"
         )
+        # never more than the card holds: whatever the ledger says, an expiry cannot make a
+        # balance negative (the expiry row records what was really taken)
         cr.execute(
             """
             CREATE TEMP TABLE crm_loyalty_due_card ON COMMIT DROP AS
-            SELECT card_id, MAX(expiry_date) AS expiry_date, SUM(points) AS points
-              FROM crm_loyalty_due GROUP BY card_id
+            SELECT d.card_id, MAX(d.expiry_date) AS expiry_date,
+                   LEAST(SUM(d.points), GREATEST(MAX(c.points), 0)) AS points
+              FROM crm_loyalty_due d JOIN loyalty_card c ON c.id = d.card_id
+          GROUP BY d.card_id
             """
         )
         cr.execute(
@@ -310,6 +343,7 @@ class LoyaltyCard(models.Model):
                        'expire', %(today)s, d.expiry_date, 0, c.partner_id, c.program_id,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM crm_loyalty_due_card d JOIN loyalty_card c ON c.id = d.card_id
+                 WHERE d.points > 0
                 """,
                 label=_("Points expired on "),
                 today=today,
@@ -320,7 +354,7 @@ class LoyaltyCard(models.Model):
         cr.execute(
             """
             UPDATE loyalty_card c SET points = c.points - d.points
-              FROM crm_loyalty_due_card d WHERE c.id = d.card_id
+              FROM crm_loyalty_due_card d WHERE c.id = d.card_id AND d.points > 0
             """
         )
         cards = cr.rowcount

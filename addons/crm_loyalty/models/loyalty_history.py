@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 ENTRY_TYPES = [
     ("earn", "Earned"),
@@ -11,7 +11,43 @@ ENTRY_TYPES = [
     ("reversal", "Reversal"),
     ("pending", "Pending payment"),
 ]
-LEDGER_CONTEXT = "crm_loyalty_ledger"
+
+# Put in the context by this module's own code, checked with `is`: JSON-RPC can carry any context
+# key and value but never this object, so no client can claim to be one of our code paths.
+_TRUSTED = object()
+TRUSTED_LEDGER = "crm_loyalty_trusted_ledger"  # our code writes the ledger's bookkeeping
+NO_RECONCILE = "crm_loyalty_trusted_no_reconcile"  # our code wrote the ledger rows of a balance change
+
+# set by the suite's own code paths only, never taken from a caller's values
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "remaining_points",
+        "expiry_date",
+        "entry_type",
+        "date",
+        "crm_reversed_order_id",
+        "is_tier_bonus",
+        "crm_released",
+        "crm_pending_closed",
+        "crm_reversed_points",
+        # stored related fields: a value given at creation would be stored as is
+        "partner_id",
+        "program_id",
+        "company_id",
+    }
+)
+# the documents whose ledger rows the suite's flows read back (cancellation, credit notes,
+# release on payment, trigger rewards): only those flows write rows that point at them
+FLOW_ORDER_MODELS = frozenset({"sale.order", "account.move", "crm.loyalty.trigger.log"})
+
+
+def trusted(records, *keys):
+    """`records` in a context that marks our own code path (see _TRUSTED)."""
+    return records.with_context(**dict.fromkeys(keys or (TRUSTED_LEDGER,), _TRUSTED))
+
+
+def is_trusted(env, key=TRUSTED_LEDGER):
+    return env.context.get(key) is _TRUSTED
 
 
 class LoyaltyHistory(models.Model):
@@ -62,24 +98,51 @@ class LoyaltyHistory(models.Model):
             where="remaining_points > 0 AND expiry_date IS NOT NULL",
         )
 
+    @api.model
+    def _crm_check_caller_vals(self, vals_list):
+        """A row created outside the suite's flows (a client, another module such as the point
+        of sale) brings core's values only: the bookkeeping is the ledger's own."""
+        for vals in vals_list:
+            forbidden = set(BOOKKEEPING_FIELDS.intersection(vals))
+            if vals.get("order_model") in FLOW_ORDER_MODELS:
+                forbidden.add("order_model")
+            if forbidden:
+                raise AccessError(
+                    _(
+                        "Only the loyalty flows set %(fields)s of a points ledger entry.",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
+            if (vals.get("issued") or 0.0) < 0 or (vals.get("used") or 0.0) < 0:
+                raise ValidationError(_("Points issued or used by a ledger entry cannot be negative."))
+
     @api.model_create_multi
     def create(self, vals_list):
-        entry_type = self.env.context.get("crm_loyalty_entry_type")
+        is_flow = is_trusted(self.env)
+        if not is_flow:
+            # as the caller, before the sudo() below: no access, no ledger row
+            self.check_access("create")
+            if not self.env.su:
+                self._crm_check_caller_vals(vals_list)
         split = []
         for vals in vals_list:
+            if not is_flow:
+                vals = {key: value for key, value in vals.items() if key not in BOOKKEEPING_FIELDS}
             issued, used = vals.get("issued") or 0.0, vals.get("used") or 0.0
-            if issued and used and not vals.get("entry_type") and not entry_type:
+            entry_type = vals.get("entry_type")
+            if issued and used and not entry_type:
                 # core writes an order's award and use on one row: the ledger keeps two
                 split.append(dict(vals, used=0.0, entry_type="earn"))
                 split.append(dict(vals, issued=0.0, entry_type="use"))
             else:
-                vals = dict(vals)
-                vals.setdefault("entry_type", entry_type or ("use" if used and not issued else "earn"))
-                split.append(vals)
+                split.append(dict(vals, entry_type=entry_type or ("use" if used and not issued else "earn")))
         # awards carry their remaining points and expiry date from the start
         cards = (
             self.env["loyalty.card"].sudo().browse({vals["card_id"] for vals in split if vals.get("card_id")})
         )
+        if not is_flow and not self.env.su:
+            # the card must be one the caller may see (company rules)
+            cards.with_env(self.env).check_access("read")
         validity = {card.id: card.program_id.points_validity_months for card in cards}
         today = fields.Date.context_today(self)
         for vals in split:
@@ -89,7 +152,7 @@ class LoyaltyHistory(models.Model):
                 if months and not vals.get("expiry_date"):
                     day = fields.Date.to_date(vals.get("date")) or today
                     vals["expiry_date"] = day + relativedelta(months=months)
-        records = super(LoyaltyHistory, self.sudo()).create(split).with_env(self.env)
+        records = super(LoyaltyHistory, trusted(self.sudo())).create(split).with_env(self.env)
         consumers = records.filtered(lambda r: (r.used or 0.0) > 0)
         if consumers:
             consumers._crm_consume()
@@ -99,7 +162,7 @@ class LoyaltyHistory(models.Model):
         """Take each consuming row's points from the awards with points left, first-expiring
         first (a 'pending' row from its own order's award, an expiry from the awards it expires).
         Incremental: reads only the open awards of the card, never its whole history."""
-        History = self.sudo().with_context(**{LEDGER_CONTEXT: True})
+        History = trusted(self.sudo())
         for row in self.sudo().sorted("id"):
             domain = [("card_id", "=", row.card_id.id), ("remaining_points", ">", 0), ("id", "!=", row.id)]
             if row.entry_type == "pending":
@@ -119,7 +182,7 @@ class LoyaltyHistory(models.Model):
                     break
 
     def write(self, vals):
-        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+        if not is_trusted(self.env) and not self.env.su:
             if set(vals) - {"description"} or not self.env.user.has_group(
                 "crm_loyalty.group_crm_loyalty_manager"
             ):
@@ -131,7 +194,7 @@ class LoyaltyHistory(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        if not self.env.context.get(LEDGER_CONTEXT) and not self.env.su:
+        if not is_trusted(self.env) and not self.env.su:
             raise UserError(
                 _(
                     "Loyalty ledger entries cannot be deleted; a Loyalty Manager records an adjustment instead."

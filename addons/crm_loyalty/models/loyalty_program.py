@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+MAX_MONTHS = 120  # ten years
+MAX_DAYS = 3650
+MAX_POINT_VALUE = 1_000_000
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -84,15 +88,21 @@ class LoyaltyProgram(models.Model):
         "crm_point_value",
     )
     def _check_crm_loyalty_durations(self):
+        # bounded: dates and intervals far beyond these overflow in Python and PostgreSQL and
+        # would break every order confirmation and tier review of the program
         for program in self:
-            if program.points_validity_months < 0:
-                raise ValidationError(_("The validity of points cannot be negative."))
-            if program.qualifying_window_months <= 0:
-                raise ValidationError(_("The qualifying window must be at least one month."))
-            if program.tier_grace_days < 0 or program.expiry_warning_days < 0:
-                raise ValidationError(_("Grace and warning periods cannot be negative."))
-            if program.crm_point_value < 0:
-                raise ValidationError(_("The value of a point cannot be negative."))
+            if not 0 <= program.points_validity_months <= MAX_MONTHS:
+                raise ValidationError(
+                    _("The validity of points must be between 0 and %s months.", MAX_MONTHS)
+                )
+            if not 1 <= program.qualifying_window_months <= MAX_MONTHS:
+                raise ValidationError(_("The qualifying window must be between 1 and %s months.", MAX_MONTHS))
+            if not 0 <= program.tier_grace_days <= MAX_DAYS:
+                raise ValidationError(_("The downgrade grace must be between 0 and %s days.", MAX_DAYS))
+            if not 0 <= program.expiry_warning_days <= MAX_DAYS:
+                raise ValidationError(_("The expiry warning must be between 0 and %s days.", MAX_DAYS))
+            if not 0 <= program.crm_point_value <= MAX_POINT_VALUE:
+                raise ValidationError(_("The value of a point must be between 0 and %s.", MAX_POINT_VALUE))
 
     def _compute_crm_performance(self):
         """Figures of the program's 'Performance' tab: two grouped queries for all programs."""

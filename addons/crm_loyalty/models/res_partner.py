@@ -6,13 +6,18 @@ from odoo.tools import SQL
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    crm_loyalty_card_ids = fields.One2many("loyalty.card", "partner_id", string="Loyalty Cards")
+    # loyalty figures are for the sales team (core's right to read cards); a customer sees his
+    # own on the portal page, which reads them for him
+    crm_loyalty_card_ids = fields.One2many(
+        "loyalty.card", "partner_id", string="Loyalty Cards", groups="sales_team.group_sale_salesman"
+    )
     loyalty_tier_id = fields.Many2one(
         "crm.loyalty.tier",
         string="Loyalty Tier",
         compute="_compute_loyalty_summary",
         store=True,
         index="btree_not_null",
+        groups="sales_team.group_sale_salesman",
         help="Best tier among the customer's loyalty cards.",
     )
     crm_birthday = fields.Date(
@@ -21,6 +26,7 @@ class ResPartner(models.Model):
     loyalty_points = fields.Float(
         compute="_compute_loyalty_points",
         search="_search_loyalty_points",
+        groups="sales_team.group_sale_salesman",
         help="Spendable points on the customer's loyalty-program cards.",
     )
 

@@ -2,14 +2,21 @@ from collections import defaultdict
 
 from odoo import _, models
 
+from .loyalty_history import NO_RECONCILE, TRUSTED_LEDGER, trusted
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    def _add_loyalty_history_lines(self):
+        # core's award and use rows of a confirmed order point at the order: one of the flows
+        # whose rows the ledger reads back (cancellation, credit notes)
+        return super(SaleOrder, trusted(self, TRUSTED_LEDGER))._add_loyalty_history_lines()
+
     def _update_loyalty_history(self, coupon_id, points):
         """Core adds later uses to the order's history row; the ledger records a use row."""
         self.ensure_one()
-        self.env["loyalty.history"].create(
+        trusted(self.env["loyalty.history"]).create(
             {
                 "card_id": coupon_id.id,
                 "order_model": self._name,
@@ -53,7 +60,7 @@ class SaleOrder(models.Model):
         (self.order_line.coupon_id | self.applied_coupon_ids).sudo()._crm_lock()
         # core writes the order's history rows before it changes the balances: the ledger is
         # consistent by construction here, no need to reconcile each balance change
-        result = super(SaleOrder, self.with_context(crm_loyalty_no_reconcile=True)).action_confirm()
+        result = super(SaleOrder, trusted(self, NO_RECONCILE)).action_confirm()
         self._crm_loyalty_after_confirm()
         return result
 
@@ -95,7 +102,7 @@ class SaleOrder(models.Model):
                 }
             )
         if rows:
-            self.env["loyalty.history"].create(rows)
+            trusted(self.env["loyalty.history"]).create(rows)
             for card, extra in bonus.items():
                 card.sudo().points += extra
         if "paid" in earned.card_id.program_id.mapped("earn_timing"):
@@ -155,7 +162,7 @@ class SaleOrder(models.Model):
                 to_hold[row.order_id, row.card_id] += row.issued
         if not to_hold:
             return
-        History.with_context(crm_loyalty_entry_type="pending").create(
+        trusted(History).create(
             [
                 {
                     "card_id": card.id,
@@ -169,7 +176,7 @@ class SaleOrder(models.Model):
             ]
         )
         for (_order_id, card), points in to_hold.items():
-            card.with_context(crm_loyalty_no_reconcile=True).points -= points
+            trusted(card, NO_RECONCILE).points -= points
 
     def _crm_release_paid_points(self):
         """Release the held-back points of the orders whose posted invoices are all paid, less
@@ -212,9 +219,9 @@ class SaleOrder(models.Model):
             )
             # closes the pending amount even when a credit note took all of it back
             card.sudo()._crm_lock()
-            card.with_context(crm_loyalty_no_reconcile=True).points += release
+            trusted(card, NO_RECONCILE).points += release
         if vals_list:
-            History.create(vals_list)
+            trusted(History).create(vals_list)
             cards = self.env["loyalty.card"].browse([v["card_id"] for v in vals_list])
             cards._crm_update_tiers()
 

@@ -5,6 +5,8 @@ from . import (
     test_portal,
     test_reports,
     test_reversal_concurrency,
+    test_security,
+    test_security_rpc,
     test_triggers,
     test_ui_card,
 )

@@ -1,6 +1,9 @@
 import threading
+import time
+from unittest.mock import patch
 
 from odoo import Command, api
+from odoo.addons.crm_loyalty.models import loyalty_card as loyalty_card_module
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -139,6 +142,8 @@ class TestRedemptionConcurrency(TransactionCase):
             order_b = self._env(cr_b)["sale.order"].browse(order_ids[1])
             order_a.action_confirm()
             errors = []
+            # the second order waits a bounded time for the card, then refuses cleanly
+            self.enterContext(patch.object(loyalty_card_module, "CARD_LOCK_TIMEOUT_MS", 300))
 
             def second():
                 try:
@@ -153,7 +158,7 @@ class TestRedemptionConcurrency(TransactionCase):
             if waited:  # release the first transaction so the thread ends and the test can fail
                 cr_a.rollback()
                 thread.join()
-            self.assertFalse(waited, "the second order must not wait on the card")
+            self.assertFalse(waited, "the second order waits a bounded time only")
             self.assertEqual(len(errors), 1)
             self.assertIn("another order", str(errors[0]))
             cr_b.rollback()
@@ -168,3 +173,111 @@ class TestRedemptionConcurrency(TransactionCase):
             card = self._env(cr)["loyalty.card"].browse(card_id)
             self.assertEqual(card.points, 21, "100 - 80 spent + 1 earned by the order")
             self.assertFalse(card._crm_ledger_mismatches())
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNoteWaitsForTheCard(TransactionCase):
+    """A credit note posted while another transaction holds the customer's card waits for it
+    (a few seconds at most) instead of failing: two real transactions."""
+
+    def _env(self, cr):
+        return api.Environment(cr, self.env.uid, {})
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            program = env["loyalty.program"].create(
+                {
+                    "name": "Busy Card Club",
+                    "program_type": "loyalty",
+                    "applies_on": "both",
+                    "trigger": "auto",
+                    "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
+                }
+            )
+            partner = env["res.partner"].create({"name": "Busy Card Customer"})
+            product = env["product.product"].create(
+                {
+                    "name": "Busy Tea",
+                    "list_price": 100,
+                    "type": "consu",
+                    "invoice_policy": "order",
+                    "taxes_id": False,
+                }
+            )
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 4})],
+                }
+            )
+            order.action_confirm()
+            invoice = order._create_invoices()
+            invoice.action_post()
+            refund = invoice._reverse_moves()
+            refund.invoice_line_ids.quantity = 1
+            card = env["loyalty.card"].search(
+                [("partner_id", "=", partner.id), ("program_id", "=", program.id)]
+            )
+            self.ids = (program.id, partner.id, product.id, order.id, (refund | invoice).ids, card.id)
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        program_id, partner_id, product_id, order_id, move_ids, card_id = self.ids
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            moves = env["account.move"].browse(move_ids)
+            moves.filtered(lambda m: m.state == "posted").button_draft()
+            moves.with_context(force_delete=True).unlink()
+            order = env["sale.order"].browse(order_id)
+            order._action_cancel()
+            order.unlink()
+            env["loyalty.history"].sudo().search([("card_id", "=", card_id)]).unlink()
+            env["loyalty.card"].search([("partner_id", "=", partner_id)]).unlink()
+            env["loyalty.program"].browse(program_id).write({"active": False})
+            env["res.partner"].browse(partner_id).write({"active": False})
+            env["product.product"].browse(product_id).write({"active": False})
+
+    def post_while_card_is_held(self, hold_seconds):
+        refund_id, card_id = self.ids[4][0], self.ids[5]
+        errors = []
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_a.execute("SELECT id FROM loyalty_card WHERE id = %s FOR UPDATE", [card_id])
+            refund = self._env(cr_b)["account.move"].browse(refund_id)
+
+            def post():
+                try:
+                    refund.action_post()
+                    cr_b.commit()
+                except UserError as error:
+                    errors.append(error)
+                    cr_b.rollback()
+
+            start = time.monotonic()
+            thread = threading.Thread(target=post)
+            thread.start()
+            thread.join(timeout=hold_seconds)
+            cr_a.rollback()  # the other transaction ends: the card is free
+            thread.join(timeout=30)
+            self.assertFalse(thread.is_alive())
+            elapsed = time.monotonic() - start
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            card = env["loyalty.card"].browse(card_id)
+            return errors, elapsed, card.points, env["account.move"].browse(refund_id).state
+
+    def test_posting_waits_for_a_card_held_a_moment_and_succeeds(self):
+        errors, elapsed, points, state = self.post_while_card_is_held(1.0)
+        self.assertFalse(errors, "a card busy for a moment must not make the credit note fail")
+        self.assertGreaterEqual(elapsed, 1.0, "the posting waited for the other transaction")
+        self.assertEqual(state, "posted")
+        self.assertEqual(points, 300, "a quarter of the order refunded: 100 of 400 points back")
+
+    @mute_logger("odoo.sql_db")
+    def test_posting_gives_up_with_a_clear_message_when_the_card_stays_busy(self):
+        self.enterContext(patch.object(loyalty_card_module, "CARD_LOCK_TIMEOUT_MS", 300))
+        errors, _elapsed, points, state = self.post_while_card_is_held(3.0)
+        self.assertEqual(len(errors), 1)
+        self.assertIn("another order", str(errors[0]))
+        self.assertEqual((state, points), ("draft", 400), "nothing posted, nothing taken")

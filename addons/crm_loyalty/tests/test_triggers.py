@@ -125,7 +125,8 @@ class TestPurchaseTriggers(LoyaltyCase):
 
     def test_company_of_the_trigger(self):
         other = self.env["res.company"].create({"name": "Other Co"})
-        trigger = self.trigger(condition="first_order", company_id=other.id)
+        coupons = self.coupons.copy({"company_id": other.id})
+        trigger = self.trigger(condition="first_order", company_id=other.id, coupon_program_id=coupons.id)
         self.order(50)
         self.assertFalse(trigger.log_ids, "a trigger of another company does not fire")
 

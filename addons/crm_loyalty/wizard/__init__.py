@@ -1,1 +1,1 @@
-from . import crm_loyalty_adjust_wizard, loyalty_generate_wizard
+from . import base_partner_merge_automatic_wizard, crm_loyalty_adjust_wizard, loyalty_generate_wizard

@@ -2,6 +2,10 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..models.loyalty_history import trusted
+
+MAX_ADJUSTMENT = 1_000_000_000
+
 
 class CrmLoyaltyAdjustWizard(models.TransientModel):
     _name = "crm.loyalty.adjust.wizard"
@@ -18,9 +22,12 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
             raise UserError(_("Only a Loyalty Manager can adjust points."))
         if not self.points:
             raise UserError(_("Enter the number of points to add or take away."))
+        if abs(self.points) > MAX_ADJUSTMENT:
+            raise UserError(_("An adjustment cannot exceed %s points.", MAX_ADJUSTMENT))
+        # as the caller, before the sudo() below: a card of a company he does not work in is refused
+        self.card_id.check_access("write")
         card = self.card_id.sudo()
-        self.env.cr.execute("SELECT points FROM loyalty_card WHERE id = %s FOR UPDATE", [card.id])
-        card.invalidate_recordset(["points"])
+        card._crm_lock()
         if float_compare(card.points + self.points, 0.0, precision_digits=4) < 0:
             raise UserError(
                 _(
@@ -29,7 +36,7 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
                     points=card.points + self.points,
                 )
             )
-        self.env["loyalty.history"].create(
+        trusted(self.env["loyalty.history"]).create(
             {
                 "card_id": card.id,
                 "description": _(

@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..models.loyalty_history import NO_RECONCILE, TRUSTED_LEDGER, trusted
+
 
 class LoyaltyGenerateWizard(models.TransientModel):
     _inherit = "loyalty.generate.wizard"
@@ -7,6 +9,4 @@ class LoyaltyGenerateWizard(models.TransientModel):
     def generate_coupons(self):
         # core writes the coupons' own ledger row ("Gift For Customer") right after creating
         # them: no opening-balance row, or the points would be counted twice in the ledger
-        return super(
-            LoyaltyGenerateWizard, self.with_context(crm_loyalty_no_reconcile=True)
-        ).generate_coupons()
+        return super(LoyaltyGenerateWizard, trusted(self, NO_RECONCILE, TRUSTED_LEDGER)).generate_coupons()
