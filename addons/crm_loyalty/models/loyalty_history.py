@@ -123,6 +123,15 @@ class LoyaltyHistory(models.Model):
             # as the caller, before the sudo() below: no access, no ledger row
             self.check_access("create")
             if not self.env.su:
+                # a row outside the suite's flows states points given or taken by hand (core's
+                # balance update wizard): a manager's act, as the adjustment wizard is
+                if not self.env.user.has_group("crm_loyalty.group_crm_loyalty_manager"):
+                    raise AccessError(
+                        _(
+                            "Points ledger entries are written by orders and the loyalty flows; "
+                            "only a Loyalty Manager records points by hand."
+                        )
+                    )
                 self._crm_check_caller_vals(vals_list)
         split = []
         for vals in vals_list:

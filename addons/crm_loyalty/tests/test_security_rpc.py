@@ -221,9 +221,18 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
         for who, vals, context in attacks:
             with self.subTest(who=who, vals=vals, context=context):
                 self.assertRpcRefused(who, "loyalty.history", "create", [vals], context=context)
-        # forged context keys give a plain row nothing: its type is the ledger's own
+        # a salesperson states no points by hand, not even a plain row: a row that moves no
+        # balance would later expire or be reversed as if it were real points
+        for vals in (
+            {"card_id": victim, "description": "x", "issued": 1000},
+            {"card_id": mine, "description": "x", "issued": 1000},
+            {"card_id": mine, "description": "note", "issued": 0, "used": 0},
+        ):
+            with self.subTest(vals=vals):
+                self.assertRpcRefused("salesman", "loyalty.history", "create", [vals])
+        # forged context keys give a manager's plain row nothing: its type is the ledger's own
         row_id = self.rpc(
-            "salesman",
+            "loyalty_manager",
             "loyalty.history",
             "create",
             [{"card_id": mine, "description": "note", "issued": 0, "used": 0}],
