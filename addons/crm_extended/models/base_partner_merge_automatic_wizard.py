@@ -6,5 +6,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     def _update_foreign_keys(self, src_partners, dst_partner):
         # core moves the orders and invoices with SQL: the kept customer's 360 figures follow
-        super()._update_foreign_keys(src_partners, dst_partner)
+        result = super()._update_foreign_keys(src_partners, dst_partner)
         self.env["res.partner"]._crm_queue_customer_360(dst_partner.commercial_partner_id.ids)
+        return result
