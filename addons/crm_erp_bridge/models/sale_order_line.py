@@ -18,7 +18,7 @@ class SaleOrderLine(models.Model):
         "quantity free (on hand minus other deliveries, then incoming receipts in date order, "
         "else the vendor lead time), plus the customer lead time and the company security lead "
         "time, moved to a working day of the company calendar. Frozen once the order is "
-        "confirmed.",
+        "confirmed. Services, which are not delivered, have none.",
     )
 
     @api.depends(
@@ -43,9 +43,11 @@ class SaleOrderLine(models.Model):
             line.promised_date = False
         # The quantity of a product already promised by earlier lines of the same order.
         taken = defaultdict(float)
-        for line in draft.filtered(lambda line: line.product_id and not line.display_type).sorted(
-            lambda line: (line.order_id.id, line.sequence, line.id or 0)
-        ):
+        # services are not delivered: nothing to promise (and no calendar to read for them)
+        goods = draft.filtered(
+            lambda line: line.product_id and not line.display_type and line.product_id.type != "service"
+        )
+        for line in goods.sorted(lambda line: (line.order_id.id, line.sequence, line.id or 0)):
             order = line.order_id
             lead = (line.customer_lead or 0.0) + (order.company_id.security_lead or 0.0)
             ready = now

@@ -38,6 +38,12 @@ class TestDeliveryPromise(OrderToCashCommon):
         self.assertEqual(order.order_line.promised_date, self._days(3))
         self.assertEqual(order.promised_date, self._days(3))
 
+    def test_service_lines_promise_nothing(self):
+        order = self._order([(self.service, 1), (self.goods, 5)], confirm=False)
+        service_line = order.order_line.filtered(lambda line: line.product_id == self.service)
+        self.assertFalse(service_line.promised_date, "a service is not delivered")
+        self.assertEqual(order.promised_date, self._days(3))
+
     def test_no_stock_uses_vendor_lead_time(self):
         order = self._order([(self.bought, 5)], confirm=False)
         self.assertEqual(order.order_line.promised_date, self._days(13))
