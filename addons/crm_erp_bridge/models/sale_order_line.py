@@ -1,9 +1,13 @@
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
+
+# how far past the latest wanted day a working day is looked for (holidays, closures)
+WORKING_DAY_HORIZON = 60
 
 
 class SaleOrderLine(models.Model):
@@ -43,6 +47,7 @@ class SaleOrderLine(models.Model):
             line.promised_date = False
         # The quantity of a product already promised by earlier lines of the same order.
         taken = defaultdict(float)
+        wanted = {}
         # services are not delivered: nothing to promise (and no calendar to read for them)
         goods = draft.filtered(
             lambda line: line.product_id and not line.display_type and line.product_id.type != "service"
@@ -58,21 +63,38 @@ class SaleOrderLine(models.Model):
                 key = (order.id, order.warehouse_id.id, line.product_id.id)
                 ready = line._promise_ready_datetime(qty + taken[key], now)
                 taken[key] += qty
-            line.promised_date = line._promise_working_day((ready + timedelta(days=lead)).date())
+            wanted[line] = (ready + timedelta(days=lead)).date()
+        for line, day in self._promise_working_days(wanted).items():
+            line.promised_date = day
 
-    def _promise_working_day(self, day):
-        """The first working day on or after ``day`` in the company's working calendar.
+    @api.model
+    def _promise_working_days(self, wanted):
+        """{line: first working day on or after its wanted day} in each company's calendar.
 
         Community warehouses have no calendar of their own: the company's (the one of its
-        employees and resources) tells on which days the warehouse ships.
+        employees and resources) tells on which days the warehouse ships. One read of each
+        calendar's working intervals serves every line, whatever their number.
         """
-        calendar = self.order_id.company_id.resource_calendar_id
-        if not calendar:
-            return day
-        tz = pytz.timezone(calendar.tz or "UTC")
-        start = tz.localize(datetime.combine(day, time.min))
-        stop = calendar.plan_days(1, start, compute_leaves=True)
-        return stop.astimezone(tz).date() if stop else day
+        result = {}
+        by_calendar = defaultdict(dict)
+        for line, day in wanted.items():
+            by_calendar[line.order_id.company_id.resource_calendar_id][line] = day
+        for calendar, days in by_calendar.items():
+            if not calendar:
+                result.update(days)
+                continue
+            tz = pytz.timezone(calendar.tz or "UTC")
+            start = tz.localize(datetime.combine(min(days.values()), time.min))
+            stop = tz.localize(
+                datetime.combine(max(days.values()) + timedelta(days=WORKING_DAY_HORIZON), time.max)
+            )
+            intervals = calendar._work_intervals_batch(start, stop, compute_leaves=True)[False]
+            working = sorted({begin.astimezone(tz).date() for begin, _end, _meta in intervals})
+            for line, day in days.items():
+                index = bisect_left(working, day)
+                # no working day within the horizon: the calendar is (nearly) empty, keep the day
+                result[line] = working[index] if index < len(working) else day
+        return result
 
     def _promise_ready_datetime(self, qty, now):
         """When ``qty`` of the line's product is free in the order's warehouse."""

@@ -129,3 +129,29 @@ class TestDeliveryPromise(OrderToCashCommon):
             while expected.weekday() >= 5:
                 expected += timedelta(days=1)
             self.assertEqual(order.promised_date, expected, f"sale_delay {delay}")
+
+    def _promise_queries(self, count):
+        """Queries spent computing the promise of a quotation of ``count`` in-stock products."""
+        products = self.env["product.product"].create(
+            [
+                {"name": f"Promise {count}/{i}", "type": "consu", "is_storable": True, "sale_delay": i % 3}
+                for i in range(count)
+            ]
+        )
+        for product in products:
+            self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 10.0)
+        order = self._order([(product, 1) for product in products], confirm=False)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        lines = order.order_line
+        self.env.add_to_compute(lines._fields["promised_date"], lines)
+        before = self.env.cr.sql_log_count
+        lines.fetch(["promised_date"])
+        lines.mapped("promised_date")
+        queries = self.env.cr.sql_log_count - before
+        self.assertTrue(all(lines.mapped("promised_date")))
+        return queries
+
+    def test_promise_queries_do_not_grow_with_lines(self):
+        self.env.company.resource_calendar_id = self.calendar
+        self.assertEqual(self._promise_queries(5), self._promise_queries(40))
