@@ -144,10 +144,10 @@ today = fields.Date.today()
 # awards spread over the last 18 months, each valid 12 months: a third is due for expiry
 cr.execute(
     """
-    INSERT INTO loyalty_history (card_id, partner_id, program_id, description, issued, used, entry_type,
+    INSERT INTO crm_loyalty_ledger (card_id, partner_id, program_id, company_id, description, issued, used, entry_type,
                                  date, expiry_date, remaining_points, create_uid, write_uid,
                                  create_date, write_date)
-    SELECT c.id, c.partner_id, c.program_id, 'Bench award', pts, 0, 'earn', d, d + interval '12 months',
+    SELECT c.id, c.partner_id, c.program_id, c.company_id, 'Bench award', pts, 0, 'earn', d, d + interval '12 months',
            pts, 1, 1, now(), now()
       FROM loyalty_card c, generate_series(1, %s) k,
            LATERAL (SELECT (%s::date - ((c.id * 7 + k * 101) %% 548))::date AS d,
@@ -160,15 +160,15 @@ cr.execute(
 cr.execute(
     """
     UPDATE loyalty_card c SET points = s.points
-      FROM (SELECT card_id, SUM(issued - used) AS points FROM loyalty_history
+      FROM (SELECT card_id, SUM(issued - used) AS points FROM crm_loyalty_ledger
              WHERE card_id >= %s GROUP BY card_id) s
      WHERE c.id = s.card_id
     """,
     [first_card],
 )
-cr.execute("ANALYZE loyalty_history; ANALYZE loyalty_card; ANALYZE res_partner")
+cr.execute("ANALYZE crm_loyalty_ledger; ANALYZE loyalty_card; ANALYZE res_partner")
 cr.commit()
-cr.execute("SELECT COUNT(*) FROM loyalty_history")
+cr.execute("SELECT COUNT(*) FROM crm_loyalty_ledger")
 ledger_rows = cr.fetchone()[0]
 step(f"generated {N_CARDS} cards and {ledger_rows} ledger entries (SQL)", time.perf_counter() - started)
 
@@ -193,7 +193,7 @@ step(f"tier review a month later ({len(changed)} changed tier)", time.perf_count
 
 # ---------------------------------------------------------------- 4. expiry
 cr.execute(
-    "SELECT COUNT(*), COALESCE(SUM(remaining_points), 0) FROM loyalty_history "
+    "SELECT COUNT(*), COALESCE(SUM(remaining_points), 0) FROM crm_loyalty_ledger "
     "WHERE remaining_points > 0 AND expiry_date <= %s",
     [today],
 )

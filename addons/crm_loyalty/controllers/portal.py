@@ -46,7 +46,7 @@ class CrmLoyaltyPortal(CustomerPortal):
             ["coupons", "gift_card", "ewallet", "promotion", "next_order_coupons"]
         )
         history = {
-            card.id: request.env["loyalty.history"]
+            card.id: request.env["crm.loyalty.ledger"]
             .sudo()
             .search([("card_id", "=", card.id)], order="date desc, id desc", limit=HISTORY_ROWS)
             for card in cards

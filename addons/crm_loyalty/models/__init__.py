@@ -1,8 +1,9 @@
 # isort: skip_file
 # crm_loyalty_report comes last: Odoo creates tables and views in import order, and the
-# report's SQL view reads columns this module adds to loyalty.program and loyalty.history.
+# report's SQL view reads columns this module adds to loyalty.program and the points ledger.
 from . import (
     account_move,
+    crm_loyalty_ledger,
     crm_loyalty_tier,
     crm_loyalty_trigger,
     loyalty_card,
@@ -10,5 +11,6 @@ from . import (
     loyalty_program,
     res_partner,
     sale_order,
+    sale_order_line,
     crm_loyalty_report,
 )

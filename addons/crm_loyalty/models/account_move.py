@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import _, models
 from odoo.tools import float_is_zero
 
-from .loyalty_history import trusted
+from .crm_loyalty_ledger import trusted
 
 
 class AccountMove(models.Model):
@@ -24,9 +24,9 @@ class AccountMove(models.Model):
     def _crm_loyalty_reverse_points(self):
         """A posted credit note takes back the points its order lines earned, in proportion of
         the refunded amount, once per credit note (posting it again changes nothing)."""
-        History = trusted(self.env["loyalty.history"].sudo())
+        Ledger = trusted(self.env["crm.loyalty.ledger"].sudo())
         for move in self:
-            if History.search_count(
+            if Ledger.search_count(
                 [
                     ("order_model", "=", "account.move"),
                     ("order_id", "=", move.id),
@@ -45,7 +45,7 @@ class AccountMove(models.Model):
                 if float_is_zero(base, precision_digits=2):
                     continue
                 ratio = min(amount / base, 1.0)
-                earned = History.search(
+                earned = Ledger.search(
                     [
                         ("order_model", "=", "sale.order"),
                         ("order_id", "=", order.id),
@@ -60,7 +60,7 @@ class AccountMove(models.Model):
                     per_card[row.card_id] += row.issued
                 for card, points in per_card.items():
                     already = sum(
-                        History.search(
+                        Ledger.search(
                             [
                                 ("card_id", "=", card.id),
                                 ("entry_type", "=", "reversal"),
@@ -74,7 +74,7 @@ class AccountMove(models.Model):
                     card._crm_lock()
                     # points still pending payment are taken back from what will be released
                     taken = 0.0 if pending.get((order, card), 0.0) > 0 else min(target, card.points)
-                    History.create(
+                    Ledger.create(
                         {
                             "card_id": card.id,
                             "order_model": "account.move",

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .loyalty_history import ENTRY_TYPES
+from .crm_loyalty_ledger import ENTRY_TYPES
 
 
 class CrmLoyaltyReport(models.Model):
@@ -39,7 +39,7 @@ class CrmLoyaltyReport(models.Model):
                            SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) AS net_points,
                            SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) * COALESCE(MAX(p.crm_point_value), 0)
                                AS liability
-                      FROM loyalty_history h
+                      FROM crm_loyalty_ledger h
                       JOIN loyalty_card c ON c.id = h.card_id
                       JOIN loyalty_program p ON p.id = c.program_id
                      WHERE p.program_type = 'loyalty'

@@ -8,7 +8,7 @@ from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .loyalty_history import NO_RECONCILE, trusted
+from .crm_loyalty_ledger import NO_RECONCILE, trusted
 
 CONDITIONS = [
     ("first_order", "First order"),
@@ -409,7 +409,7 @@ class CrmLoyaltyTrigger(models.Model):
             existing[card.partner_id] = card
         cards = Card.union(*existing.values())
         cards._crm_lock()
-        trusted(self.env["loyalty.history"]).create(
+        trusted(self.env["crm.loyalty.ledger"]).create(
             [
                 {
                     "card_id": existing[log.partner_id].id,

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
 from ..hooks import DEMO_STORY_PREFIX
-from .loyalty_history import NO_RECONCILE, is_trusted, trusted
+from .crm_loyalty_ledger import NO_RECONCILE, given_reason, is_trusted, trusted
 
 # above this many cards, _crm_update_tiers uses the set-based review statement
 TIER_UPDATE_SQL_FROM = 50
@@ -28,6 +28,7 @@ class LoyaltyCard(models.Model):
         readonly=True,
         help="Points earned in the program's qualifying window (updated on every award and nightly).",
     )
+    crm_ledger_ids = fields.One2many("crm.loyalty.ledger", "card_id", string="Points Ledger", readonly=True)
     next_tier_id = fields.Many2one("crm.loyalty.tier", compute="_compute_next_tier")
     points_to_next_tier = fields.Float(compute="_compute_next_tier")
     expiring_points = fields.Float(compute="_compute_expiring_points", string="Points Expiring Soon")
@@ -47,7 +48,7 @@ class LoyaltyCard(models.Model):
     def _compute_expiring_points(self):
         today = fields.Date.context_today(self)
         rows = (
-            self.env["loyalty.history"]
+            self.env["crm.loyalty.ledger"]
             .sudo()
             ._read_group(
                 [("card_id", "in", self.ids), ("remaining_points", ">", 0), ("expiry_date", "!=", False)],
@@ -62,7 +63,7 @@ class LoyaltyCard(models.Model):
             horizon[card.id] = today + relativedelta(days=days)
         soon = defaultdict(float)
         for row in (
-            self.env["loyalty.history"]
+            self.env["crm.loyalty.ledger"]
             .sudo()
             .search([("card_id", "in", self.ids), ("remaining_points", ">", 0), ("expiry_date", "!=", False)])
         ):
@@ -76,7 +77,7 @@ class LoyaltyCard(models.Model):
         """Points earned but held back until payment (programs that award when paid)."""
         self.ensure_one()
         held = (
-            self.env["loyalty.history"]
+            self.env["crm.loyalty.ledger"]
             .sudo()
             ._read_group(
                 [("card_id", "=", self.id), "|", ("entry_type", "=", "pending"), ("crm_released", "=", True)],
@@ -102,22 +103,22 @@ class LoyaltyCard(models.Model):
     def create(self, vals_list):
         cards = super().create(vals_list)
         if not is_trusted(self.env, NO_RECONCILE):
-            cards._crm_reconcile_ledger(_("Opening balance"))
+            cards._crm_reconcile_ledger(given_reason(self.env, _("Opening balance")))
         return cards
 
     def write(self, vals):
         result = super().write(vals)
         if "points" in vals and not is_trusted(self.env, NO_RECONCILE):
-            self._crm_reconcile_ledger(_("Balance change"))
+            self._crm_reconcile_ledger(given_reason(self.env, _("Balance change")))
         return result
 
     def _crm_ledger_balances(self):
         """{card id: issued - used} from the ledger, one grouped query."""
-        self.env["loyalty.history"].flush_model()
+        self.env["crm.loyalty.ledger"].flush_model()
         if not self.ids:
             return {}
         self.env.cr.execute(
-            "SELECT card_id, SUM(COALESCE(issued, 0) - COALESCE(used, 0)) FROM loyalty_history "
+            "SELECT card_id, SUM(COALESCE(issued, 0) - COALESCE(used, 0)) FROM crm_loyalty_ledger "
             "WHERE card_id = ANY(%s) GROUP BY card_id",
             [self.ids],
         )
@@ -142,7 +143,7 @@ class LoyaltyCard(models.Model):
                 }
             )
         if vals_list:
-            trusted(self.env["loyalty.history"]).create(vals_list)
+            trusted(self.env["crm.loyalty.ledger"]).create(vals_list)
 
     def _crm_ledger_mismatches(self):
         """Cards whose balance differs from their ledger (should always be empty)."""
@@ -154,9 +155,9 @@ class LoyaltyCard(models.Model):
     def _crm_replay_ledger(self):
         """Recompute remaining_points of the awards: consumption (use, expiry, reversal,
         negative adjustment) takes the first-expiring points first."""
-        History = trusted(self.env["loyalty.history"].sudo())
+        Ledger = trusted(self.env["crm.loyalty.ledger"].sudo())
         for card in self:
-            rows = History.search([("card_id", "=", card.id)], order="date, id")
+            rows = Ledger.search([("card_id", "=", card.id)], order="date, id")
             remaining = {}
             for row in rows:
                 if row.issued > 0:
@@ -266,11 +267,11 @@ class LoyaltyCard(models.Model):
             # refund take the first-expiring points first) expires within the warning window
             self.env.flush_all()
             self.env.cr.execute(
-                "UPDATE loyalty_history SET date = %s, expiry_date = %s "
+                "UPDATE crm_loyalty_ledger SET date = %s, expiry_date = %s "
                 "WHERE order_model = 'sale.order' AND order_id = %s AND issued > 0",
                 [today - relativedelta(days=345), today + relativedelta(days=20), first.id],
             )
-            self.env["loyalty.history"].invalidate_model()
+            self.env["crm.loyalty.ledger"].invalidate_model()
             big = order(partner, 20 if partner.id == partner_ids[0] else 70)  # Silver, or Gold
             documents += [big, order(partner, 2, redeem=True)]
             if can_invoice:
@@ -309,7 +310,7 @@ class LoyaltyCard(models.Model):
                 """
                 CREATE TEMP TABLE crm_loyalty_due ON COMMIT DROP AS
                 SELECT h.id, h.card_id, h.expiry_date, h.remaining_points AS points
-                  FROM loyalty_history h
+                  FROM crm_loyalty_ledger h
                  WHERE h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND h.expiry_date <= %(today)s
                 """,
                 today=today,
@@ -320,7 +321,7 @@ class LoyaltyCard(models.Model):
             return {"expiry_rows": 0, "cards": 0}
         cr.execute("ANALYZE crm_loyalty_due")
         cr.execute(
-            "UPDATE loyalty_history h SET remaining_points = 0 FROM crm_loyalty_due d WHERE h.id = d.id"
+            "UPDATE crm_loyalty_ledger h SET remaining_points = 0 FROM crm_loyalty_due d WHERE h.id = d.id"
         )
         # never more than the card holds: whatever the ledger says, an expiry cannot make a
         # balance negative (the expiry row records what was really taken)
@@ -336,12 +337,12 @@ class LoyaltyCard(models.Model):
         cr.execute(
             SQL(
                 """
-                INSERT INTO loyalty_history (card_id, description, issued, used, entry_type, date,
+                INSERT INTO crm_loyalty_ledger (card_id, description, issued, used, entry_type, date,
                                              expiry_date, remaining_points, partner_id, program_id,
-                                             create_uid, write_uid, create_date, write_date)
+                                             company_id, create_uid, write_uid, create_date, write_date)
                 SELECT d.card_id, %(label)s || to_char(d.expiry_date, 'YYYY-MM-DD'), 0, d.points,
                        'expire', %(today)s, d.expiry_date, 0, c.partner_id, c.program_id,
-                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                       c.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM crm_loyalty_due_card d JOIN loyalty_card c ON c.id = d.card_id
                  WHERE d.points > 0
                 """,
@@ -359,7 +360,7 @@ class LoyaltyCard(models.Model):
         )
         cards = cr.rowcount
         cr.execute("DROP TABLE crm_loyalty_due, crm_loyalty_due_card")
-        self.env["loyalty.history"].invalidate_model()
+        self.env["crm.loyalty.ledger"].invalidate_model()
         self.invalidate_model(["points"])
         self.env["res.partner"].invalidate_model(["loyalty_points"])  # computed from the cards
         return {"expiry_rows": expired_rows, "cards": cards}
@@ -373,7 +374,7 @@ class LoyaltyCard(models.Model):
         self.env.cr.execute(
             """
             SELECT DISTINCT c.id
-              FROM loyalty_history h
+              FROM crm_loyalty_ledger h
               JOIN loyalty_card c ON c.id = h.card_id
               JOIN loyalty_program p ON p.id = c.program_id
              WHERE h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND c.active
@@ -395,14 +396,14 @@ class LoyaltyCard(models.Model):
         if not self.ids:
             return {}
         today = today or fields.Date.context_today(self)
-        self.env["loyalty.history"].flush_model(["card_id", "entry_type", "issued", "used", "date"])
+        self.env["crm.loyalty.ledger"].flush_model(["card_id", "entry_type", "issued", "used", "date"])
         self.flush_model(["program_id"])
         self.env["loyalty.program"].flush_model(["qualifying_window_months"])
         self.env.cr.execute(
             SQL(
                 """
                 SELECT h.card_id, SUM(CASE WHEN h.entry_type = 'pending' THEN -h.used ELSE h.issued END)
-                  FROM loyalty_history h
+                  FROM crm_loyalty_ledger h
                   JOIN loyalty_card c ON c.id = h.card_id
                   JOIN loyalty_program p ON p.id = c.program_id
                  WHERE h.card_id = ANY(%(ids)s)
@@ -473,7 +474,7 @@ class LoyaltyCard(models.Model):
         today = today or fields.Date.context_today(self)
         # only what the statement reads: flushing everything in the middle of an order's
         # confirmation would make it pay for recomputations it does not need
-        self.env["loyalty.history"].flush_model(["card_id", "entry_type", "issued", "used", "date"])
+        self.env["crm.loyalty.ledger"].flush_model(["card_id", "entry_type", "issued", "used", "date"])
         self.flush_model(["program_id", "tier_id", "tier_downgrade_date", "qualifying_points", "active"])
         self.env["crm.loyalty.tier"].flush_model(["program_id", "min_qualifying_points"])
         self.env["loyalty.program"].flush_model(["qualifying_window_months", "tier_grace_days"])
@@ -487,7 +488,7 @@ class LoyaltyCard(models.Model):
                                AS points
                       FROM loyalty_card c
                       JOIN loyalty_program p ON p.id = c.program_id
-                 LEFT JOIN loyalty_history h
+                 LEFT JOIN crm_loyalty_ledger h
                         ON h.card_id = c.id
                        AND (h.entry_type IN ('earn', 'adjust') AND h.issued > 0 OR h.entry_type = 'pending')
                        AND h.date > %(today)s::date

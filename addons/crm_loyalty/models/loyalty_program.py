@@ -106,7 +106,7 @@ class LoyaltyProgram(models.Model):
 
     def _compute_crm_performance(self):
         """Figures of the program's 'Performance' tab: two grouped queries for all programs."""
-        self.env["loyalty.history"].flush_model()
+        self.env["crm.loyalty.ledger"].flush_model()
         self.env["loyalty.card"].flush_model()
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
         ids = [pid for pid in self.ids if isinstance(pid, int)]
@@ -118,7 +118,7 @@ class LoyaltyProgram(models.Model):
                        SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)),
                        SUM(h.issued) FILTER (WHERE h.entry_type = 'earn'),
                        SUM(h.used) FILTER (WHERE h.entry_type = 'use')
-                  FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
+                  FROM crm_loyalty_ledger h JOIN loyalty_card c ON c.id = h.card_id
                  WHERE c.program_id = ANY(%s)
               GROUP BY c.program_id
                 """,

@@ -2,30 +2,71 @@ from collections import defaultdict
 
 from odoo import _, models
 
-from .loyalty_history import NO_RECONCILE, TRUSTED_LEDGER, trusted
+from .crm_loyalty_ledger import NO_RECONCILE, trusted
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def _add_loyalty_history_lines(self):
-        # core's award and use rows of a confirmed order point at the order: one of the flows
-        # whose rows the ledger reads back (cancellation, credit notes)
-        return super(SaleOrder, trusted(self, TRUSTED_LEDGER))._add_loyalty_history_lines()
+        """Core writes the order's history line per card (points issued and used); the ledger
+        mirrors each line with an award and a use entry pointing back at it."""
+        result = super()._add_loyalty_history_lines()
+        lines = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [("order_model", "=", self._name), ("order_id", "=", self.id), ("crm_ledger_ids", "=", False)]
+            )
+        )
+        self._crm_mirror_history(lines)
+        return result
 
     def _update_loyalty_history(self, coupon_id, points):
-        """Core adds later uses to the order's history row; the ledger records a use row."""
-        self.ensure_one()
-        trusted(self.env["loyalty.history"]).create(
+        """Core adds a later use of points to the order's history line; the ledger records it
+        as a use entry."""
+        result = super()._update_loyalty_history(coupon_id, points)
+        line = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("card_id", "=", coupon_id.id),
+                    ("order_model", "=", self._name),
+                    ("order_id", "=", self.id),
+                ],
+                limit=1,
+            )
+        )
+        trusted(self.env["crm.loyalty.ledger"]).create(
             {
                 "card_id": coupon_id.id,
                 "order_model": self._name,
                 "order_id": self.id,
-                "description": _("Order %s", self.display_name),
+                "history_id": line.id,
+                "description": line.description or _("Order %s", self.display_name),
                 "used": points,
                 "entry_type": "use",
             }
         )
+        return result
+
+    def _crm_mirror_history(self, lines):
+        vals_list = []
+        for line in lines:
+            base = {
+                "card_id": line.card_id.id,
+                "order_model": line.order_model,
+                "order_id": line.order_id,
+                "history_id": line.id,
+                "description": line.description,
+            }
+            if line.issued:
+                vals_list.append(dict(base, issued=line.issued, entry_type="earn"))
+            if line.used:
+                vals_list.append(dict(base, used=line.used, entry_type="use"))
+        if vals_list:
+            trusted(self.env["crm.loyalty.ledger"]).create(vals_list)
 
     # ------------------------------------------------------------------ tier benefits
 
@@ -65,8 +106,8 @@ class SaleOrder(models.Model):
         return result
 
     def _crm_loyalty_after_confirm(self):
-        History = self.env["loyalty.history"].sudo()
-        earned = History.search(
+        Ledger = self.env["crm.loyalty.ledger"].sudo()
+        earned = Ledger.search(
             [
                 ("order_model", "=", self._name),
                 ("order_id", "in", self.ids),
@@ -102,7 +143,7 @@ class SaleOrder(models.Model):
                 }
             )
         if rows:
-            trusted(self.env["loyalty.history"]).create(rows)
+            trusted(self.env["crm.loyalty.ledger"]).create(rows)
             for card, extra in bonus.items():
                 card.sudo().points += extra
         if "paid" in earned.card_id.program_id.mapped("earn_timing"):
@@ -115,9 +156,9 @@ class SaleOrder(models.Model):
     def _crm_pending_points(self):
         """{(order, card): points held back and not released yet} for programs that award
         points when the invoice is paid."""
-        History = self.env["loyalty.history"].sudo()
+        Ledger = self.env["crm.loyalty.ledger"].sudo()
         result = defaultdict(float)
-        for order_id, card, entry_type, released, closed, used in History._read_group(
+        for order_id, card, entry_type, released, closed, used in Ledger._read_group(
             [
                 ("order_model", "=", self._name),
                 ("order_id", "in", self.ids),
@@ -138,8 +179,8 @@ class SaleOrder(models.Model):
     def _crm_hold_unpaid_points(self):
         """Points of 'when the invoice is paid' programs are earned (the ledger says so) and
         held back at once by a 'pending' row, until the order's invoices are paid."""
-        History = self.env["loyalty.history"].sudo()
-        held = History.search(
+        Ledger = self.env["crm.loyalty.ledger"].sudo()
+        held = Ledger.search(
             [
                 ("order_model", "=", self._name),
                 ("order_id", "in", self.ids),
@@ -148,7 +189,7 @@ class SaleOrder(models.Model):
         )
         done = {(row.order_id, row.card_id) for row in held}
         to_hold = defaultdict(float)
-        for row in History.search(
+        for row in Ledger.search(
             [
                 ("order_model", "=", self._name),
                 ("order_id", "in", self.ids),
@@ -162,7 +203,7 @@ class SaleOrder(models.Model):
                 to_hold[row.order_id, row.card_id] += row.issued
         if not to_hold:
             return
-        trusted(History).create(
+        trusted(Ledger).create(
             [
                 {
                     "card_id": card.id,
@@ -181,12 +222,12 @@ class SaleOrder(models.Model):
     def _crm_release_paid_points(self):
         """Release the held-back points of the orders whose posted invoices are all paid, less
         what credit notes already took back while they were pending."""
-        History = self.env["loyalty.history"].sudo()
+        Ledger = self.env["crm.loyalty.ledger"].sudo()
         pending = {key: points for key, points in self._crm_pending_points().items() if points > 0}
         if not pending:
             return
         reversed_points = defaultdict(float)
-        for row in History.search(
+        for row in Ledger.search(
             [
                 ("entry_type", "=", "reversal"),
                 ("crm_reversed_order_id", "in", [order.id for order, _card in pending]),
@@ -221,32 +262,30 @@ class SaleOrder(models.Model):
             card.sudo()._crm_lock()
             trusted(card, NO_RECONCILE).points += release
         if vals_list:
-            trusted(History).create(vals_list)
+            trusted(Ledger).create(vals_list)
             cards = self.env["loyalty.card"].browse([v["card_id"] for v in vals_list])
             cards._crm_update_tiers()
 
     def _action_cancel(self):
+        """Core deletes the order's history lines and gives back the points it changed; the
+        ledger drops the order's entries (award, use, tier bonus, payment hold and release) the
+        same way, and the points held back or added as a tier bonus are settled here."""
         confirmed = self.filtered(lambda o: o.state == "sale")
+        Ledger = trusted(self.env["crm.loyalty.ledger"].sudo())
+        entries = Ledger.search([("order_model", "=", self._name), ("order_id", "in", confirmed.ids)])
         bonus = defaultdict(float)
-        for row in (
-            self.env["loyalty.history"]
-            .sudo()
-            .search(
-                [
-                    ("order_model", "=", self._name),
-                    ("order_id", "in", confirmed.ids),
-                    ("entry_type", "=", "earn"),
-                    ("is_tier_bonus", "=", True),
-                ]
-            )
-        ):
-            bonus[row.card_id] += row.issued
+        for entry in entries.filtered("is_tier_bonus"):
+            bonus[entry.card_id] += entry.issued
         held = confirmed._crm_pending_points()
-        result = super()._action_cancel()
+        result = super(SaleOrder, trusted(self, NO_RECONCILE))._action_cancel()
         for card, extra in bonus.items():
-            card.sudo().points -= extra
+            trusted(card.sudo(), NO_RECONCILE).points -= extra
         # core takes back what the order gave; points held back were never given
         for (_order, card), points in held.items():
             if points:
-                card.sudo().points += points
+                trusted(card.sudo(), NO_RECONCILE).points += points
+        cards = entries.card_id
+        entries.unlink()
+        # anything else that changed these balances meanwhile is recorded, not lost
+        cards._crm_reconcile_ledger(_("Balance change"))
         return result

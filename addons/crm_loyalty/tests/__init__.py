@@ -1,4 +1,5 @@
 from . import (
+    test_core_history,
     test_earn_timing,
     test_install,
     test_ledger_tiers,

@@ -22,7 +22,7 @@ class TestEarnWhenPaid(LoyaltyCase):
         ).create({})._create_payments()
 
     def pending(self, card):
-        return card.history_ids.filtered(lambda h: h.entry_type == "pending")
+        return card.crm_ledger_ids.filtered(lambda h: h.entry_type == "pending")
 
     def test_points_pending_until_paid(self):
         order = self.order(400)
@@ -37,7 +37,7 @@ class TestEarnWhenPaid(LoyaltyCase):
         self.pay(invoice)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(card.points, 400)
-        released = card.history_ids.filtered("crm_released")
+        released = card.crm_ledger_ids.filtered("crm_released")
         self.assertEqual(released.issued, 400)
         self.assertEqual(released.remaining_points, 400)
         self.assertEqual(card.tier_id, self.silver)
@@ -71,7 +71,7 @@ class TestEarnWhenPaid(LoyaltyCase):
         refund.invoice_line_ids.quantity = 1
         refund.action_post()
         self.assertEqual(card.points, 0, "nothing to take from the balance yet")
-        reversal = card.history_ids.filtered(lambda h: h.entry_type == "reversal")
+        reversal = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "reversal")
         self.assertEqual((reversal.used, reversal.crm_reversed_points), (0, 100))
         self.pay(invoice)  # the credit note is reconciled with the invoice: the rest is paid
         self.assertEqual(card.points, 300, "the refunded quarter is never released")

@@ -23,13 +23,13 @@ class TestCrmLoyaltyInstall(TransactionCase):
         self.assertEqual(layla_card.tier_id, self.env.ref("crm_loyalty.loyalty_tier_demo_gold"))
         for card in portal_card | layla_card:
             self.assertGreater(card.expiring_points, 0, "points expiring within the warning window")
-            self.assertEqual(set(card.history_ids.mapped("entry_type")), {"earn", "use", "reversal"})
+            self.assertEqual(set(card.crm_ledger_ids.mapped("entry_type")), {"earn", "use", "reversal"})
             self.assertFalse(card._crm_ledger_mismatches())
 
     def test_ledger_rows_of_an_order_are_indexed(self):
         """Confirming or cancelling an order looks up its ledger rows: never a full scan."""
         self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'loyalty_history' AND indexdef LIKE %s",
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'crm_loyalty_ledger' AND indexdef LIKE %s",
             ["%(order_id)%"],
         )
         self.assertTrue(self.env.cr.fetchall())

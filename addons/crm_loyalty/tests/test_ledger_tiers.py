@@ -13,7 +13,7 @@ class TestLedgerTiers(LoyaltyCase):
         self.order(150)
         card = self.card()
         self.assertEqual(card.points, 150)
-        earn = card.history_ids.filtered(lambda h: h.entry_type == "earn")
+        earn = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "earn")
         self.assertEqual(earn.issued, 150)
         self.assertEqual(earn.remaining_points, 150)
         self.assertEqual(earn.expiry_date, earn.date.replace(year=earn.date.year + 1))
@@ -37,7 +37,7 @@ class TestLedgerTiers(LoyaltyCase):
         third = self.env["sale.order"].search(
             [("partner_id", "=", self.customer.id)], order="id desc", limit=1
         )
-        bonus_row = card.history_ids.filtered("is_tier_bonus")
+        bonus_row = card.crm_ledger_ids.filtered("is_tier_bonus")
         self.assertEqual(bonus_row.issued, 300)
         bonus_row.description = "Goldbonus"
         third._action_cancel()
@@ -63,8 +63,8 @@ class TestLedgerTiers(LoyaltyCase):
         card = self.card()
         self.assertEqual(card.tier_id, self.gold)
         # the award leaves the qualifying window
-        self.env.cr.execute("UPDATE loyalty_history SET date = date - 400 WHERE card_id = %s", [card.id])
-        self.env["loyalty.history"].invalidate_model()
+        self.env.cr.execute("UPDATE crm_loyalty_ledger SET date = date - 400 WHERE card_id = %s", [card.id])
+        self.env["crm.loyalty.ledger"].invalidate_model()
         card._crm_update_tiers(allow_downgrade=True)
         self.assertEqual(card.tier_id, self.gold, "grace period first")
         self.assertTrue(card.tier_downgrade_date)
@@ -79,8 +79,8 @@ class TestLedgerTiers(LoyaltyCase):
         self.order(600)
         card = self.card()
         self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 600))
-        self.env.cr.execute("UPDATE loyalty_history SET date = date - 400 WHERE card_id = %s", [card.id])
-        self.env["loyalty.history"].invalidate_model()
+        self.env.cr.execute("UPDATE crm_loyalty_ledger SET date = date - 400 WHERE card_id = %s", [card.id])
+        self.env["crm.loyalty.ledger"].invalidate_model()
         self.order(10)
         self.assertEqual(card.tier_id, self.gold, "no downgrade on an order")
         self.assertEqual(card.qualifying_points, 20, "10 and the gold bonus")
@@ -96,16 +96,16 @@ class TestLedgerTiers(LoyaltyCase):
     def test_first_expiring_points_are_used_first_and_expiry_at_boundary(self):
         self.order(100)
         card = self.card()
-        first = card.history_ids.filtered(lambda h: h.entry_type == "earn")
+        first = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "earn")
         self.program.points_validity_months = 24
         self.order(100)
-        second = card.history_ids.filtered(lambda h: h.entry_type == "earn") - first
+        second = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "earn") - first
         self.assertGreater(second.expiry_date, first.expiry_date)
         # redeeming 50 points takes them from the first-expiring award
         order = self.order(10, confirm=False)
         order._apply_program_reward(self.program.reward_ids, card)
         order.action_confirm()
-        used = card.history_ids.filtered(lambda h: h.entry_type == "use")
+        used = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "use")
         self.assertEqual(sum(used.mapped("used")), 50)
         self.assertEqual(first.remaining_points, 50, "the first-expiring award is used first")
         self.assertEqual(second.remaining_points, 100)
@@ -117,18 +117,18 @@ class TestLedgerTiers(LoyaltyCase):
         self.assertGreaterEqual(Card._cron_expire_points(today=first.expiry_date)["cards"], 1)
         self.assertEqual(card.points, before - 50)
         self.assertEqual(self.customer.loyalty_points, card.points, "the partner's points follow")
-        expire = card.history_ids.filtered(lambda h: h.entry_type == "expire")
+        expire = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "expire")
         self.assertEqual(expire.used, 50)
         self.assertEqual(first.remaining_points, 0)
         Card._cron_expire_points(today=first.expiry_date)
         self.assertEqual(card.points, before - 50, "expires once")
-        self.assertEqual(len(card.history_ids.filtered(lambda h: h.entry_type == "expire")), 1)
+        self.assertEqual(len(card.crm_ledger_ids.filtered(lambda h: h.entry_type == "expire")), 1)
         self.assert_ledger_consistent(card)
 
     def test_ledger_is_append_only_and_adjustments_for_managers(self):
         self.order(100)
         card = self.card()
-        row = card.history_ids[:1]
+        row = card.crm_ledger_ids[:1]
         salesman = self.env["res.users"].create(
             {
                 "name": "Sam Sales",
@@ -145,7 +145,7 @@ class TestLedgerTiers(LoyaltyCase):
         Wizard = self.env["crm.loyalty.adjust.wizard"]
         Wizard.create({"card_id": card.id, "points": -40, "reason": "Damaged goods"}).action_apply()
         self.assertEqual(card.points, 60)
-        adjust = card.history_ids.filtered(lambda h: h.entry_type == "adjust")
+        adjust = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust")
         self.assertEqual(adjust.used, 40)
         with self.assertRaises(UserError):
             Wizard.create({"card_id": card.id, "points": -61, "reason": "Too much"}).action_apply()
@@ -160,7 +160,8 @@ class TestLedgerTiers(LoyaltyCase):
         card.points = 45
         self.assert_ledger_consistent(card)
         self.assertEqual(
-            sorted(card.history_ids.filtered(lambda h: h.entry_type == "adjust").mapped("issued")), [15, 30]
+            sorted(card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust").mapped("issued")),
+            [15, 30],
         )
 
     def test_core_wizards_write_one_ledger_row(self):
@@ -177,13 +178,15 @@ class TestLedgerTiers(LoyaltyCase):
         ).generate_coupons()
         card = self.card()
         self.assertEqual(card.points, 25)
-        self.assertEqual(card.history_ids.mapped("issued"), [25])
+        self.assertEqual(card.crm_ledger_ids.mapped("issued"), [25])
         self.assert_ledger_consistent(card)
         self.env["loyalty.card.update.balance"].create(
             {"card_id": card.id, "new_balance": 40, "description": "Goodwill"}
         ).action_update_card_point()
         self.assertEqual(card.points, 40)
-        self.assertEqual(sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used")), 40)
+        self.assertEqual(
+            sum(card.crm_ledger_ids.mapped("issued")) - sum(card.crm_ledger_ids.mapped("used")), 40
+        )
         self.assert_ledger_consistent(card)
 
     def test_cancel_and_reconfirm_keep_core_behaviour(self):
@@ -192,7 +195,7 @@ class TestLedgerTiers(LoyaltyCase):
         self.assertEqual(card.points, 200)
         order._action_cancel()
         self.assertEqual(card.points, 0)
-        self.assertFalse(card.history_ids.filtered(lambda h: h.order_id == order.id))
+        self.assertFalse(card.crm_ledger_ids.filtered(lambda h: h.order_id == order.id))
         order.action_draft()
         order.action_confirm()
         self.assertEqual(card.points, 200)
@@ -218,7 +221,7 @@ class TestLedgerTiers(LoyaltyCase):
     def test_expiry_warning_mail_once_at_the_warning_day(self):
         self.order(100)
         card = self.card()
-        award = card.history_ids.filtered(lambda h: h.entry_type == "earn")
+        award = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "earn")
         self.program.expiry_warning_days = 10
         self.assertTrue(self.program.expiry_mail_template_id, "the module's template by default")
         warn_day = award.expiry_date - timedelta(days=10)

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.crm_loyalty.models.crm_loyalty_ledger import trusted
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import LoyaltyCase
@@ -44,7 +45,7 @@ class TestLoyaltyPortal(HttpCase, LoyaltyCase):
             }
         )
         # the award expires within the warning window (not expired by the cron yet)
-        card.history_ids.filtered(lambda h: h.issued).sudo().write({"expiry_date": "2000-01-01"})
+        trusted(card.crm_ledger_ids.filtered(lambda h: h.issued).sudo()).write({"expiry_date": "2000-01-01"})
         self.authenticate("layla_portal", "layla_portal")
         response = self.url_open("/my/loyalty")
         self.assertEqual(response.status_code, 200)

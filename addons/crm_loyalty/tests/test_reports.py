@@ -28,7 +28,7 @@ class TestLoyaltyReports(LoyaltyCase):
         self.env.flush_all()
         rows = self.env["crm.loyalty.report"].search([("program_id", "=", self.program.id)])
         by_type = {row.entry_type: row for row in rows}
-        earned = sum(card.history_ids.filtered(lambda h: h.entry_type == "earn").mapped("issued"))
+        earned = sum(card.crm_ledger_ids.filtered(lambda h: h.entry_type == "earn").mapped("issued"))
         self.assertGreaterEqual(earned, 500)
         self.assertEqual(by_type["earn"].points_issued, earned)
         self.assertEqual(by_type["use"].points_used, 50)

@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from odoo import Command, api
 from odoo.addons.crm_loyalty.models import loyalty_card as loyalty_card_module
+from odoo.addons.crm_loyalty.models.crm_loyalty_ledger import trusted
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -38,13 +39,13 @@ class TestReversal(LoyaltyCase):
         invoice = self.invoice(order)
         first = self.refund(invoice, quantity=1)
         self.assertEqual(card.points, 300, "a quarter of the order refunded, a quarter of the points back")
-        reversal = card.history_ids.filtered(lambda h: h.entry_type == "reversal")
+        reversal = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "reversal")
         self.assertEqual(reversal.used, 100)
         # posting the same credit note again takes nothing more
         first.button_draft()
         first.action_post()
         self.assertEqual(card.points, 300)
-        self.assertEqual(len(card.history_ids.filtered(lambda h: h.entry_type == "reversal")), 1)
+        self.assertEqual(len(card.crm_ledger_ids.filtered(lambda h: h.entry_type == "reversal")), 1)
         # the rest refunded: never more than what the order earned
         self.refund(invoice, quantity=4)
         self.assertEqual(card.points, 0)
@@ -63,7 +64,7 @@ class TestReversal(LoyaltyCase):
         self.assertLess(left, 200)
         self.refund(invoice)
         self.assertEqual(card.points, 0, "the balance never goes below zero")
-        reversal = card.history_ids.filtered(lambda h: h.entry_type == "reversal")
+        reversal = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "reversal")
         self.assertEqual(reversal.used, left)
         self.assertEqual(reversal.crm_reversed_points, 200)
         self.assertIn("already spent", reversal.description)
@@ -127,7 +128,7 @@ class TestRedemptionConcurrency(TransactionCase):
             orders = env["sale.order"].browse(order_ids)
             orders._action_cancel()
             orders.unlink()
-            env["loyalty.history"].sudo().search([("card_id", "=", card_id)]).unlink()
+            trusted(env["crm.loyalty.ledger"].sudo()).search([("card_id", "=", card_id)]).unlink()
             # the card, and coupons a purchase-triggered reward may have issued
             env["loyalty.card"].search(["|", ("id", "=", card_id), ("partner_id", "=", partner_id)]).unlink()
             env["loyalty.program"].browse(program_id).write({"active": False})
@@ -233,7 +234,7 @@ class TestCreditNoteWaitsForTheCard(TransactionCase):
             order = env["sale.order"].browse(order_id)
             order._action_cancel()
             order.unlink()
-            env["loyalty.history"].sudo().search([("card_id", "=", card_id)]).unlink()
+            trusted(env["crm.loyalty.ledger"].sudo()).search([("card_id", "=", card_id)]).unlink()
             env["loyalty.card"].search([("partner_id", "=", partner_id)]).unlink()
             env["loyalty.program"].browse(program_id).write({"active": False})
             env["res.partner"].browse(partner_id).write({"active": False})

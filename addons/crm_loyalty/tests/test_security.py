@@ -159,14 +159,14 @@ class TestLoyaltySecurity(LoyaltyCase):
         card = self.card()
         self.env.flush_all()
         self.env.cr.execute(
-            "INSERT INTO loyalty_history (card_id, description, issued, used, entry_type, date, expiry_date,"
+            "INSERT INTO crm_loyalty_ledger (card_id, description, issued, used, entry_type, date, expiry_date,"
             " remaining_points) VALUES (%s, 'forged', 0, 0, 'earn', '2000-01-01', '2000-01-02', 1000000)",
             [card.id],
         )
         self.env.invalidate_all()
         self.env["loyalty.card"]._cron_expire_points()
         self.assertEqual(card.points, 0, "never below zero")
-        expiry = card.history_ids.filtered(lambda h: h.entry_type == "expire")
+        expiry = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "expire")
         self.assertEqual(expiry.used, 300)
 
     # ------------------------------------------------------------------ finding 6: uninstall

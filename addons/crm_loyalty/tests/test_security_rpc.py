@@ -119,8 +119,8 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
             card.id: (
                 card.points,
                 card.tier_id.id,
-                len(card.history_ids),
-                sum(card.history_ids.mapped("issued")),
+                len(card.crm_ledger_ids),
+                sum(card.crm_ledger_ids.mapped("issued")),
             )
             for card in cards
         }
@@ -220,7 +220,7 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
         ]
         for who, vals, context in attacks:
             with self.subTest(who=who, vals=vals, context=context):
-                self.assertRpcRefused(who, "loyalty.history", "create", [vals], context=context)
+                self.assertRpcRefused(who, "crm.loyalty.ledger", "create", [vals], context=context)
         # a salesperson states no points by hand, not even a plain row: a row that moves no
         # balance would later expire or be reversed as if it were real points
         for vals in (
@@ -229,18 +229,29 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
             {"card_id": mine, "description": "note", "issued": 0, "used": 0},
         ):
             with self.subTest(vals=vals):
-                self.assertRpcRefused("salesman", "loyalty.history", "create", [vals])
-        # forged context keys give a manager's plain row nothing: its type is the ledger's own
-        row_id = self.rpc(
-            "loyalty_manager",
+                self.assertRpcRefused("salesman", "crm.loyalty.ledger", "create", [vals])
+        # nobody writes ledger entries by hand, not even a Loyalty Manager with forged keys:
+        # he adjusts a balance with the adjustment wizard (or core's balance update)
+        for who in ("loyalty_manager", "sales_admin"):
+            with self.subTest(who=who):
+                self.assertRpcRefused(
+                    who,
+                    "crm.loyalty.ledger",
+                    "create",
+                    [{"card_id": mine, "description": "note", "issued": 0, "used": 0}],
+                    context=FORGED_CONTEXT,
+                )
+        # core's history stays core's: a salesperson may write a line there as in core, which
+        # moves no balance and no ledger entry (the ledger follows the balances, not core's lines)
+        ledger_before = self.env["crm.loyalty.ledger"].search_count([])
+        self.rpc(
+            "salesman",
             "loyalty.history",
             "create",
-            [{"card_id": mine, "description": "note", "issued": 0, "used": 0}],
+            [{"card_id": mine, "description": "x", "issued": 1000}],
             context=FORGED_CONTEXT,
         )
-        self.env.invalidate_all()
-        row = self.env["loyalty.history"].browse(row_id)
-        self.assertEqual(row.entry_type, "earn", "crm_loyalty_entry_type from a client is ignored")
+        self.assertEqual(self.env["crm.loyalty.ledger"].search_count([]), ledger_before)
         self.run_crons()
         after = self.snapshot()
         self.assertEqual(
@@ -259,7 +270,7 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
 
     def test_ledger_rows_cannot_be_rewritten_whatever_the_context(self):
         before = self.snapshot()
-        row = self.victim_card.history_ids.filtered(lambda h: h.issued > 0)[:1]
+        row = self.victim_card.crm_ledger_ids.filtered(lambda h: h.issued > 0)[:1]
         attacks = [
             ("salesman", {"issued": 5000}, None),
             ("salesman", {"issued": 5000}, FORGED_CONTEXT),
@@ -273,12 +284,12 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
         ]
         for who, vals, context in attacks:
             with self.subTest(who=who, vals=vals):
-                self.assertRpcRefused(who, "loyalty.history", "write", [row.ids, vals], context=context)
+                self.assertRpcRefused(who, "crm.loyalty.ledger", "write", [row.ids, vals], context=context)
         for who in ("salesman", "loyalty_manager", "sales_admin", "portal"):
             with self.subTest(who=who, method="unlink"):
-                self.assertRpcRefused(who, "loyalty.history", "unlink", [row.ids], context=FORGED_CONTEXT)
+                self.assertRpcRefused(who, "crm.loyalty.ledger", "unlink", [row.ids], context=FORGED_CONTEXT)
         # a Loyalty Manager may still correct a description, and only that
-        self.rpc("loyalty_manager", "loyalty.history", "write", [row.ids, {"description": "Corrected"}])
+        self.rpc("loyalty_manager", "crm.loyalty.ledger", "write", [row.ids, {"description": "Corrected"}])
         self.env.invalidate_all()
         self.assertEqual(row.description, "Corrected")
         self.run_crons()
@@ -298,7 +309,7 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
         )
         self.env.invalidate_all()
         self.assertEqual(self.bystander_card.points, 999)
-        adjust = self.bystander_card.history_ids.filtered(lambda h: h.entry_type == "adjust")
+        adjust = self.bystander_card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust")
         self.assertEqual(adjust.issued, 799)
         self.assert_ledgers_hold()
 
@@ -316,7 +327,7 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
                 [[self.program.id, self.product.id, self.attacker.id]],
             ),
             ("salesman", "crm.loyalty.trigger", "_cron_run_triggers", []),
-            ("loyalty_manager", "loyalty.history", "_crm_consume", [[]]),
+            ("loyalty_manager", "crm.loyalty.ledger", "_crm_consume", [[]]),
             ("salesman", "sale.order", "_crm_release_paid_points", [self.attacker_order.ids]),
         ]
         for who, model, method, args in attacks:
@@ -437,8 +448,8 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
     def test_portal_and_employees_read_no_loyalty_internals(self):
         own = self.attacker.id
         reads = [
-            ("portal", "loyalty.history", "search_read", [[("card_id", "=", self.attacker_card.id)]]),
-            ("portal", "loyalty.history", "search_read", [[]]),
+            ("portal", "crm.loyalty.ledger", "search_read", [[("card_id", "=", self.attacker_card.id)]]),
+            ("portal", "crm.loyalty.ledger", "search_read", [[]]),
             ("portal", "loyalty.card", "search_read", [[]]),
             ("portal", "crm.loyalty.tier", "search_read", [[]]),
             ("portal", "crm.loyalty.trigger", "search_read", [[]]),
@@ -447,11 +458,11 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
             ("portal", "res.partner", "read", [[own], ["loyalty_points"]]),
             ("portal", "res.partner", "read", [[own], ["loyalty_tier_id"]]),
             ("portal", "res.partner", "read", [[own], ["crm_loyalty_card_ids"]]),
-            ("employee", "loyalty.history", "search_read", [[]]),
+            ("employee", "crm.loyalty.ledger", "search_read", [[]]),
             ("employee", "crm.loyalty.tier", "search_read", [[]]),
             ("employee", "crm.loyalty.trigger.log", "search_read", [[]]),
             ("employee", "res.partner", "read", [[self.victim.id], ["loyalty_points"]]),
-            ("service", "loyalty.history", "search_read", [[]]),
+            ("service", "crm.loyalty.ledger", "search_read", [[]]),
             ("salesman", "crm.loyalty.trigger", "action_run_now", [self.trigger.ids]),
             ("loyalty_user", "crm.loyalty.trigger", "action_run_now", [self.trigger.ids]),
             ("other_company", "crm.loyalty.trigger", "action_run_now", [self.trigger.ids]),
@@ -461,7 +472,7 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
                 self.assertRpcRefused(who, model, method, args)
         # another company's users see none of this company's ledger, tiers or triggers
         for model, domain in (
-            ("loyalty.history", [("card_id", "=", self.victim_card.id)]),
+            ("crm.loyalty.ledger", [("card_id", "=", self.victim_card.id)]),
             ("crm.loyalty.tier", [("program_id", "=", self.program.id)]),
             ("crm.loyalty.trigger", [("id", "=", self.trigger.id)]),
         ):

@@ -55,7 +55,7 @@ class TestPurchaseTriggers(LoyaltyCase):
         self.assertEqual(card.points, 10)
         self.order(10)
         self.assertEqual(card.points, 10 + 10 + 25)
-        bonus = card.history_ids.filtered(lambda h: h.order_model == "crm.loyalty.trigger.log")
+        bonus = card.crm_ledger_ids.filtered(lambda h: h.order_model == "crm.loyalty.trigger.log")
         self.assertEqual(bonus.issued, 25)
         self.assertEqual(bonus.entry_type, "earn")
         second = self.env["sale.order"].search(

@@ -11,7 +11,7 @@ class TestCardTour(HttpCase, LoyaltyCase):
         self.assertEqual(card.tier_id, self.silver)
         self.start_tour(f"/odoo/loyalty.card/{card.id}", "crm_loyalty_card_tour", login="admin")
         self.assertEqual(card.points, 110)
-        adjust = card.history_ids.filtered(lambda h: h.entry_type == "adjust")
+        adjust = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust")
         self.assertEqual(adjust.used, 40)
         self.assertIn("Goodwill correction", adjust.description)
         self.assert_ledger_consistent(card)

@@ -1,1 +1,6 @@
-from . import base_partner_merge_automatic_wizard, crm_loyalty_adjust_wizard, loyalty_generate_wizard
+from . import (
+    base_partner_merge_automatic_wizard,
+    crm_loyalty_adjust_wizard,
+    loyalty_card_update_balance,
+    loyalty_generate_wizard,
+)

@@ -2,7 +2,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..models.loyalty_history import trusted
+from ..models.crm_loyalty_ledger import NO_RECONCILE, trusted
 
 MAX_ADJUSTMENT = 1_000_000_000
 
@@ -36,18 +36,17 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
                     points=card.points + self.points,
                 )
             )
-        trusted(self.env["loyalty.history"]).create(
-            {
-                "card_id": card.id,
-                "description": _(
-                    "Adjustment by %(user)s: %(reason)s", user=self.env.user.name, reason=self.reason
-                ),
-                "issued": max(self.points, 0.0),
-                "used": max(-self.points, 0.0),
-                "entry_type": "adjust",
-            }
-        )
-        card.points += self.points
+        description = _("Adjustment by %(user)s: %(reason)s", user=self.env.user.name, reason=self.reason)
+        values = {
+            "card_id": card.id,
+            "description": description,
+            "issued": max(self.points, 0.0),
+            "used": max(-self.points, 0.0),
+        }
+        # the card's history (core) shows it as core's own balance update does
+        line = self.env["loyalty.history"].sudo().create(values)
+        trusted(self.env["crm.loyalty.ledger"]).create(dict(values, entry_type="adjust", history_id=line.id))
+        trusted(card, NO_RECONCILE).points += self.points
         if self.points > 0:
             card._crm_update_tiers()
         return {"type": "ir.actions.act_window_close"}

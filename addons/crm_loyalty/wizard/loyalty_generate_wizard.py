@@ -1,12 +1,13 @@
-from odoo import models
+from odoo import _, models
 
-from ..models.loyalty_history import NO_RECONCILE, TRUSTED_LEDGER, trusted
+from ..models.crm_loyalty_ledger import with_reason
 
 
 class LoyaltyGenerateWizard(models.TransientModel):
     _inherit = "loyalty.generate.wizard"
 
     def generate_coupons(self):
-        # core writes the coupons' own ledger row ("Gift For Customer") right after creating
-        # them: no opening-balance row, or the points would be counted twice in the ledger
-        return super(LoyaltyGenerateWizard, trusted(self, NO_RECONCILE, TRUSTED_LEDGER)).generate_coupons()
+        # the cards are created with their points: their opening ledger entry says why
+        return super(
+            LoyaltyGenerateWizard, with_reason(self, self.description or _("Gift For Customer"))
+        ).generate_coupons()

@@ -38,7 +38,7 @@ class TestReturnReversesPoints(TestTicketReturn):
         self.assertEqual(card.points, 200, "a draft credit note takes nothing back")
         ticket.credit_note_ids.action_post()
         self.assertEqual(card.points, 120, "2 of 5 returned: 80 points back")
-        reversal = card.history_ids.filtered(lambda h: h.entry_type == "reversal")
+        reversal = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "reversal")
         self.assertEqual(reversal.used, 80)
         self.assertEqual(reversal.crm_reversed_order_id, order)
         self.assertTrue(ticket.is_closed)

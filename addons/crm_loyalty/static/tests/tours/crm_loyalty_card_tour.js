@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
             content: "The card shows the customer's tier",
         },
         {
-            trigger: ".o_field_one2many[name=history_ids] .o_data_row:contains('Earned')",
+            trigger: ".o_field_one2many[name=crm_ledger_ids] .o_data_row:contains('Earned')",
             content: "The ledger lists the order's award",
         },
         {
@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            trigger: ".o_field_one2many[name=history_ids] .o_data_row:contains('Goodwill correction'):contains('Adjustment')",
+            trigger: ".o_field_one2many[name=crm_ledger_ids] .o_data_row:contains('Goodwill correction'):contains('Adjustment')",
             content: "The adjustment is a new ledger row; nothing was rewritten",
         },
         {
