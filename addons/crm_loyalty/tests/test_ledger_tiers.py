@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -84,7 +84,7 @@ class TestLedgerTiers(LoyaltyCase):
         self.order(10)
         self.assertEqual(card.tier_id, self.gold, "no downgrade on an order")
         self.assertEqual(card.qualifying_points, 20, "10 and the gold bonus")
-        self.assertEqual(card.tier_downgrade_date, date.today() + timedelta(days=30))
+        self.assertEqual(card.tier_downgrade_date, fields.Date.context_today(card) + timedelta(days=30))
         self.order(600)
         self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 20 + 1200))
         self.assertFalse(card.tier_downgrade_date, "qualifies again: the grace is over")

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -93,7 +93,7 @@ class TestPurchaseTriggers(LoyaltyCase):
         self.Trigger._cron_run_triggers()
         mine = trigger.log_ids.filtered(lambda log: log.partner_id == self.customer)
         self.assertEqual(len(mine), 1, "once this month")
-        next_month = date.today().replace(day=1) + timedelta(days=32)
+        next_month = fields.Date.context_today(trigger).replace(day=1) + timedelta(days=32)
         self.env["sale.order"].search([("partner_id", "=", self.customer.id)]).date_order = next_month
         self.Trigger._cron_run_triggers(today=next_month)
         mine = trigger.log_ids.filtered(lambda log: log.partner_id == self.customer)
