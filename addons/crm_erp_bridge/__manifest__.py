@@ -23,7 +23,6 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sale_order_credit_override_views.xml",
-        "views/crm_ticket_return_views.xml",
         "views/menus.xml",
     ],
     "demo": [

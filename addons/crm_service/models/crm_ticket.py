@@ -757,7 +757,7 @@ class CrmTicket(models.Model):
         return "team_id"
 
     def _send_rating_request(self):
-        template = self.env.ref("crm_extended.mail_template_ticket_rating", raise_if_not_found=False)
+        template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
         if not template:
             return
         for ticket in self:
