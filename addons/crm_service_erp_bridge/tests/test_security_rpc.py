@@ -2,11 +2,10 @@
 (crm_erp_bridge's security case, with a return ticket)."""
 
 from odoo import Command
-from odoo.tests import tagged
-from odoo.tests.common import JsonRpcException
-
 from odoo.addons.crm_erp_bridge.tests import test_security_rpc
 from odoo.addons.crm_extended.tests.rpc import REFUSALS
+from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
 
 ALLOWED, REFUSED = "allowed", "refused"
 
@@ -42,7 +41,6 @@ class TestServiceReturnSecurityRpc(test_security_rpc.TestBridgeSecurityRpc):
         ]
         table += [("portal", "crm.ticket", "read", [self.ticket.ids, ["name"]], None, None, ALLOWED)]
         self.run_table(table, self.portal_order)
-
 
     def _return(self, who, picking, ticket, qty):
         """Odoo's return wizard as ``who``, opened from ``ticket`` (its key in the context) on
@@ -181,5 +179,6 @@ class TestServiceReturnSecurityRpc(test_security_rpc.TestBridgeSecurityRpc):
 
 
 # crm_erp_bridge's own tests run in crm_erp_bridge, not a second time here
-for _name in [n for n in dir(test_security_rpc.TestBridgeSecurityRpc) if n.startswith("test_")]:
-    setattr(TestServiceReturnSecurityRpc, _name, None)
+for _name, _member in vars(test_security_rpc.TestBridgeSecurityRpc).items():
+    if _name.startswith("test_") and callable(_member):
+        setattr(TestServiceReturnSecurityRpc, _name, None)
