@@ -1,8 +1,7 @@
 {
     "name": "CRM ERP Bridge",
     "version": "18.0.1.2.0",
-    "summary": "Order-to-cash in one view, delivery dates promised from real stock, "
-    "and credit control",
+    "summary": "Order-to-cash in one view, delivery dates promised from real stock, and credit control",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
