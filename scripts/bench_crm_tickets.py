@@ -69,7 +69,7 @@ for team in teams:
             }
         )
 sla_rows = [(s.id, s.team_id.id, s.priority) for s in slas]
-stage = env.ref("crm_extended.ticket_stage_new")
+stage = env.ref("crm_service.ticket_stage_new")
 company = env.company
 cr.execute(
     """

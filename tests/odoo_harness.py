@@ -25,7 +25,7 @@ ODOO_BIN = os.environ.get("ODOO_BIN", "odoo")
 BAD_LINE = re.compile(
     r" (ERROR|CRITICAL) "
     r"| WARNING .*(access rule|ir\.model\.access|view|ir_ui_view|Field |field |"
-    r"crm_extended|crm_loyalty|crm_erp_bridge|unknown|deprecated|Missing|missing)"
+    r"crm_extended|crm_service|crm_loyalty|crm_erp_bridge|unknown|deprecated|Missing|missing)"
 )
 
 

@@ -5,14 +5,15 @@ from pathlib import Path
 
 from tests import odoo_harness as h
 
-# The glue addon follows by itself when both of its dependencies are there.
-GLUE = "crm_loyalty_erp_bridge"
-COMBINATIONS = [
-    ("crm_extended",),
-    ("crm_extended", "crm_loyalty"),
-    ("crm_extended", "crm_erp_bridge"),
-    ("crm_extended", "crm_loyalty", "crm_erp_bridge"),
-]
+# Each glue addon follows by itself when all of its dependencies are there.
+GLUES = {
+    "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
+    "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
+}
+# crm_extended is the base; any subset of the addons built on it may be installed.
+OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
+# uninstalled from the top of the dependency tree down to crm_extended
+UNINSTALL_ORDER = (*GLUES, "crm_loyalty", "crm_erp_bridge", "crm_service", "crm_extended")
 
 UNINSTALL = """
 import odoo
@@ -26,8 +27,20 @@ for name in {names!r}:
     with Registry({db!r}).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})
         state = env["ir.module.module"].search([("name", "=", name)]).state
+        cr.execute("SELECT to_regclass('crm_partner_timeline') IS NOT NULL")
+        timeline = cr.fetchone()[0]
+        if timeline:
+            # the customer timeline still reads (its view lost the sources that left)
+            env["crm.partner.timeline"].search_count([])
     print("UNINSTALLED %s %s" % (name, state))
+    print("TIMELINE %s %s" % (name, timeline))
 """
+
+
+def expected_addons(addons):
+    expected = set(addons)
+    expected |= {glue for glue, deps in GLUES.items() if deps <= expected}
+    return expected
 
 
 class TestInstallMatrix(unittest.TestCase):
@@ -41,9 +54,7 @@ class TestInstallMatrix(unittest.TestCase):
             rc, log = h.install(db, addons)
             self.assertEqual(rc, 0, log[-3000:])
             self.assertEqual(h.bad_lines(log), [], f"installing {addons} logged problems")
-            expected = set(addons)
-            if {"crm_loyalty", "crm_erp_bridge"} <= expected:
-                expected.add(GLUE)
+            expected = expected_addons(addons)
             installed = {
                 name
                 for (name,) in h.query(
@@ -53,13 +64,22 @@ class TestInstallMatrix(unittest.TestCase):
                 )
             }
             self.assertEqual(installed, expected)
+            # the service desk's tables exist only with crm_service
+            [(has_tickets,)] = h.query(db, "SELECT to_regclass('crm_ticket') IS NOT NULL")
+            self.assertEqual(has_tickets, "crm_service" in expected, f"crm_ticket table with {addons}")
+            if "crm_service" not in expected:
+                [(ticket_models,)] = h.query(
+                    db, "SELECT count(*) FROM ir_model WHERE model LIKE 'crm.ticket%%'"
+                )
+                self.assertEqual(ticket_models, 0)
 
-            # Uninstall from the top of the dependency tree down to crm_extended.
-            order = [a for a in (GLUE, "crm_loyalty", "crm_erp_bridge") if a in expected] + ["crm_extended"]
+            order = [a for a in UNINSTALL_ORDER if a in expected]
             rc, log = h.run_odoo(db, shell=True, stdin=UNINSTALL.format(names=order, db=db), timeout=900)
             self.assertEqual(rc, 0, log[-3000:])
             for name in order:
                 self.assertIn(f"UNINSTALLED {name} uninstalled", log, log[-3000:])
+                # the timeline view lives as long as crm_extended does
+                self.assertIn(f"TIMELINE {name} {name != 'crm_extended'}", log, log[-3000:])
             self.assertEqual(h.bad_lines(log), [], f"uninstalling {order} logged problems")
             leftovers = h.query(
                 db,
@@ -67,20 +87,45 @@ class TestInstallMatrix(unittest.TestCase):
                 (list(expected),),
             )
             self.assertEqual(leftovers, [], "uninstall left records of our addons behind")
+            [(has_tickets,)] = h.query(db, "SELECT to_regclass('crm_ticket') IS NOT NULL")
+            self.assertFalse(has_tickets, "uninstall left the crm_ticket table behind")
         finally:
             h.drop_db(db)
 
     def test_crm_extended_alone(self):
-        self.check_combination(COMBINATIONS[0])
+        self.check_combination(("crm_extended",))
+
+    def test_crm_extended_and_crm_service(self):
+        self.check_combination(("crm_extended", "crm_service"))
 
     def test_crm_extended_and_crm_loyalty(self):
-        self.check_combination(COMBINATIONS[1])
+        """crm_loyalty needs no service desk: no crm_ticket table, in or out."""
+        self.check_combination(("crm_extended", "crm_loyalty"))
 
     def test_crm_extended_and_crm_erp_bridge(self):
-        self.check_combination(COMBINATIONS[2])
+        self.check_combination(("crm_extended", "crm_erp_bridge"))
 
-    def test_all_three_with_glue(self):
-        self.check_combination(COMBINATIONS[3])
+    def test_service_and_loyalty(self):
+        self.check_combination(("crm_extended", "crm_service", "crm_loyalty"))
+
+    def test_service_and_erp_bridge_with_glue(self):
+        self.check_combination(("crm_extended", "crm_service", "crm_erp_bridge"))
+
+    def test_loyalty_and_erp_bridge_with_glue(self):
+        self.check_combination(("crm_extended", "crm_loyalty", "crm_erp_bridge"))
+
+    def test_all_with_glues(self):
+        self.check_combination(("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge"))
+
+    def test_every_combination_is_covered(self):
+        """A new optional addon or glue must get its row in the matrix."""
+        self.assertEqual(set(h.our_addons()), {"crm_extended", *OPTIONAL, *GLUES})
+        combos = {
+            frozenset(name.removeprefix("test_").split("_and_"))
+            for name in dir(self)
+            if name.startswith("test_") and name not in ("test_every_combination_is_covered",)
+        }
+        self.assertEqual(len(combos), 2 ** len(OPTIONAL))
 
 
 # Warnings raised through Odoo's own logging, as an install would raise them: each `warn` runs

@@ -1,8 +1,7 @@
 {
     "name": "CRM ERP Bridge",
-    "version": "18.0.1.1.0",
-    "summary": "Order-to-cash in one view, delivery dates promised from real stock, "
-    "credit control, service requests into returns and credit notes",
+    "version": "18.0.1.2.0",
+    "summary": "Order-to-cash in one view, delivery dates promised from real stock, and credit control",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
@@ -23,7 +22,6 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sale_order_credit_override_views.xml",
-        "views/crm_ticket_return_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,8 +1,8 @@
 {
     "name": "CRM Extended",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "summary": "Customer 360, RFM and rule-based segments, data quality, duplicates, "
-    "service tickets with SLA, interactions and satisfaction",
+    "interactions and the customer timeline",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
@@ -11,9 +11,6 @@
         "crm",
         "mail",
         "phone_validation",
-        "portal",
-        "rating",
-        "resource",
         "sale_crm",
         "sale_management",
     ],
@@ -21,22 +18,18 @@
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
         "data/crm_extended_data.xml",
-        "data/crm_ticket_data.xml",
         "views/res_partner_views.xml",
         "views/crm_customer_segment_views.xml",
         "views/crm_duplicate_candidate_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
-        "views/crm_ticket_views.xml",
         "views/crm_interaction_views.xml",
-        "views/crm_ticket_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
-        "demo/crm_ticket_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

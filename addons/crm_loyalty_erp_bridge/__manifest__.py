@@ -1,7 +1,7 @@
 {
     "name": "CRM Loyalty / ERP Bridge glue",
-    "version": "18.0.1.0.0",
-    "summary": "Reverses loyalty points on credit notes made from service returns "
+    "version": "18.0.1.1.0",
+    "summary": "Reverses loyalty points on credit notes for returned goods "
     "when both CRM Loyalty and CRM ERP Bridge are installed",
     "category": "Hidden",
     "author": "CRM Suite",

@@ -1,7 +1,6 @@
 from . import (
     account_move,
     crm_lead,
-    crm_ticket_return,
     res_company,
     res_config_settings,
     res_partner,

@@ -5,6 +5,5 @@ from . import (
     test_install,
     test_order_to_cash_state,
     test_security_rpc,
-    test_ticket_return,
     test_ui_cockpit,
 )

@@ -19,8 +19,8 @@ OUTCOMES = [
 # a call, meeting or visit logged as one interaction; longer is a typing error (and huge
 # values break the sums of the analysis views)
 MAX_DURATION_HOURS = 24 * 7
-# the documents an interaction can be logged on; its company is theirs
-SOURCE_FIELDS = ("ticket_id", "lead_id", "sale_order_id")
+# the documents an interaction can be logged on; its company is theirs (see _source_fields)
+SOURCE_FIELDS = ("lead_id", "sale_order_id")
 
 
 class CrmInteraction(models.Model):
@@ -37,7 +37,6 @@ class CrmInteraction(models.Model):
         related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
     )
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", check_company=True)
-    ticket_id = fields.Many2one("crm.ticket", index="btree_not_null", check_company=True, ondelete="set null")
     sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
     channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="call", index=True)
     direction = fields.Selection(
@@ -61,6 +60,12 @@ class CrmInteraction(models.Model):
                 _("An interaction lasts at most %(hours)s hours.", hours=MAX_DURATION_HOURS)
             )
 
+    @api.model
+    def _source_fields(self):
+        """Fields of the documents an interaction is logged on, first one wins for the company
+        (crm_service puts the ticket first)."""
+        return SOURCE_FIELDS
+
     @api.model_create_multi
     def create(self, vals_list):
         """An interaction logged on a ticket, lead or order belongs to that document's company
@@ -68,17 +73,12 @@ class CrmInteraction(models.Model):
         for vals in vals_list:
             if vals.get("company_id"):
                 continue
-            for fname in SOURCE_FIELDS:
+            for fname in self._source_fields():
                 source = self.env[self._fields[fname].comodel_name].browse(vals.get(fname))
                 if source.company_id:
                     vals["company_id"] = source.company_id.id
                     break
         return super().create(vals_list)
-
-    @api.onchange("ticket_id")
-    def _onchange_ticket_id(self):
-        if self.ticket_id and not self.partner_id:
-            self.partner_id = self.ticket_id.partner_id
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):

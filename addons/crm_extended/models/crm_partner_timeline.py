@@ -4,6 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
+# "ticket" rows come from crm_service; the value is declared here so that uninstalling it never
+# has to rewrite rows of this SQL view.
 TIMELINE_KINDS = [
     ("interaction", "Interaction"),
     ("ticket", "Ticket"),
@@ -13,8 +15,10 @@ TIMELINE_KINDS = [
 
 
 class CrmPartnerTimeline(models.Model):
-    """Everything that happened with a customer, in date order: logged interactions,
-    tickets, sales orders and the messages on the customer, his tickets, leads and orders.
+    """Everything that happened with a customer, in date order: logged interactions, sales
+    orders and the messages on the customer, his leads and orders; addons add their documents
+    (crm_service: tickets and their messages) through _timeline_row_queries and
+    _timeline_message_sources.
     A SQL view (UNION ALL), so filtering on one customer reads the indexes of each source.
 
     Rows copy text of their source (subject, first characters of a message), so a row is
@@ -38,41 +42,64 @@ class CrmPartnerTimeline(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
-    # Messages are read on the customer and on his tickets, leads and orders:
-    # (id offset, model, join, customer column, company column)
-    MESSAGE_SOURCES = [
-        (
-            4,
-            "res.partner",
-            "JOIN res_partner src ON src.id = m.res_id",
-            "src.commercial_partner_id",
-            "NULL::int",
-        ),
-        (
-            5,
-            "crm.ticket",
-            "JOIN crm_ticket src ON src.id = m.res_id",
-            "src.commercial_partner_id",
-            "src.company_id",
-        ),
-        (
-            6,
-            "crm.lead",
-            "JOIN crm_lead src ON src.id = m.res_id JOIN res_partner lp ON lp.id = src.partner_id",
-            "lp.commercial_partner_id",
-            "src.company_id",
-        ),
-        (
-            7,
-            "sale.order",
-            "JOIN sale_order src ON src.id = m.res_id",
-            "src.crm_commercial_partner_id",
-            "src.company_id",
-        ),
-    ]
+    @api.model
+    def _timeline_message_sources(self):
+        """Documents whose messages are rows: [(id offset, model, join, customer column,
+        company column)].  An addon that brings a document adds it (crm_service: tickets,
+        offset 5); offsets 1-9 are the row ids' last digit and must stay unique."""
+        return [
+            (
+                4,
+                "res.partner",
+                "JOIN res_partner src ON src.id = m.res_id",
+                "src.commercial_partner_id",
+                "NULL::int",
+            ),
+            (
+                6,
+                "crm.lead",
+                "JOIN crm_lead src ON src.id = m.res_id JOIN res_partner lp ON lp.id = src.partner_id",
+                "lp.commercial_partner_id",
+                "src.company_id",
+            ),
+            (
+                7,
+                "sale.order",
+                "JOIN sale_order src ON src.id = m.res_id",
+                "src.crm_commercial_partner_id",
+                "src.company_id",
+            ),
+        ]
 
-    # every model a row can come from (res_model of the rows)
-    SOURCE_MODELS = ("crm.interaction", "crm.ticket", "sale.order", "res.partner", "crm.lead")
+    @api.model
+    def _timeline_row_queries(self):
+        """SELECTs of the rows other than messages, each giving (id, date, partner_id, kind,
+        name, channel, user_id, res_model, res_id, company_id).  An addon adds its own
+        documents here (crm_service: tickets, id offset 2)."""
+        return [
+            SQL(
+                """
+                SELECT i.id * 10 + 1 AS id, i.date, i.commercial_partner_id AS partner_id,
+                       'interaction'::varchar AS kind, i.name, i.channel::varchar AS channel,
+                       i.user_id, 'crm.interaction'::varchar AS res_model, i.id AS res_id,
+                       i.company_id
+                  FROM crm_interaction i
+                """
+            ),
+            SQL(
+                """
+                SELECT so.id * 10 + 3, so.date_order, so.crm_commercial_partner_id, 'order',
+                       so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
+                  FROM sale_order so
+                 WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
+                """
+            ),
+        ]
+
+    @api.model
+    def _timeline_source_models(self):
+        """Every model a row can come from (res_model of the rows)."""
+        return ["crm.interaction", "sale.order"] + [src[1] for src in self._timeline_message_sources()]
 
     @api.model
     def _source_access_domain(self):
@@ -83,7 +110,7 @@ class CrmPartnerTimeline(models.Model):
         (a sub-select built by the source's _search, so its rules and the allowed companies
         apply exactly as when the user opens the source)."""
         parts = []
-        for model_name in self.SOURCE_MODELS:
+        for model_name in dict.fromkeys(self._timeline_source_models()):
             if model_name not in self.env:
                 continue
             Source = self.env[model_name].with_context(active_test=False)
@@ -133,32 +160,15 @@ class CrmPartnerTimeline(models.Model):
                 join=SQL(join),
                 model=model,
             )
-            for offset, model, join, partner, company in self.MESSAGE_SOURCES
+            for offset, model, join, partner, company in self._timeline_message_sources()
         )
         self.env.cr.execute(
             SQL(
                 """
-                CREATE VIEW %(view)s AS (
-                    SELECT i.id * 10 + 1 AS id, i.date, i.commercial_partner_id AS partner_id,
-                           'interaction'::varchar AS kind, i.name, i.channel::varchar AS channel,
-                           i.user_id, 'crm.interaction'::varchar AS res_model, i.id AS res_id,
-                           i.company_id
-                      FROM crm_interaction i
-                     UNION ALL
-                    SELECT t.id * 10 + 2, t.create_date, t.commercial_partner_id, 'ticket',
-                           concat_ws(' ', t.number, t.name), t.channel, t.user_id, 'crm.ticket',
-                           t.id, t.company_id
-                      FROM crm_ticket t
-                     WHERE t.commercial_partner_id IS NOT NULL AND t.active
-                     UNION ALL
-                    SELECT so.id * 10 + 3, so.date_order, so.crm_commercial_partner_id, 'order',
-                           so.name, NULL, so.user_id, 'sale.order', so.id, so.company_id
-                      FROM sale_order so
-                     WHERE so.crm_commercial_partner_id IS NOT NULL AND so.state != 'cancel'
-                     UNION ALL %(messages)s
-                )
+                CREATE VIEW %(view)s AS (%(rows)s UNION ALL %(messages)s)
                 """,
                 view=SQL.identifier(self._table),
+                rows=SQL(" UNION ALL ").join(self._timeline_row_queries()),
                 messages=messages,
             )
         )

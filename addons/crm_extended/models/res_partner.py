@@ -56,6 +56,8 @@ COMPLETENESS_FIELDS = [
 ]
 # Bounds of the numeric settings (ir.config_parameter), shared by the settings screen's checks
 # and by the readers, which clamp a value set directly in the parameters.
+# who reads interactions and their counts (the service users and salespeople)
+INTERACTION_READERS = "crm_extended.group_crm_service_user,sales_team.group_sale_salesman"
 RFM_WINDOW_DAYS_BOUNDS = (1, 3650)
 CHURN_INTERVAL_DAYS_BOUNDS = (1, 3650)
 
@@ -238,6 +240,13 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
         groups="base.group_user",
+    )
+    # the users who may read interactions (a plain employee reads contacts only)
+    crm_interaction_count = fields.Integer(
+        string="Interactions", compute="_compute_crm_interaction_count", groups=INTERACTION_READERS
+    )
+    crm_timeline_ids = fields.One2many(
+        "crm.partner.timeline", "partner_id", string="Timeline", groups="base.group_user"
     )
 
     def init(self):
@@ -652,3 +661,33 @@ class ResPartner(models.Model):
             "view_mode": "list",
             "domain": [("partner_id", "=", self.commercial_partner_id.id)],
         }
+
+    def _compute_crm_interaction_count(self):
+        """Counted at the commercial-partner level, one grouped query."""
+        interactions = {
+            partner.id: count
+            for partner, count in self.env["crm.interaction"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        for partner in self:
+            partner.crm_interaction_count = interactions.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_crm_interactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_interaction")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_crm_timeline(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_partner_timeline")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def action_log_interaction(self):
+        self.ensure_one()
+        return self.env["crm.interaction"]._action_log(partner=self)

@@ -5,10 +5,6 @@ from . import (
     test_install,
     test_rfm,
     test_security_rpc_customer,
-    test_security_rpc_service,
     test_segments,
-    test_ticket_mail_access,
-    test_ticket_portal,
-    test_ticket_sla,
     test_ui_menu,
 )

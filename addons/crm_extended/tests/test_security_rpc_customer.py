@@ -48,12 +48,6 @@ class TestSecurityRpcCustomer(RpcAttackCase):
         cls.lead_other.message_post(
             body="SECRET-LEAD-NOTE", message_type="comment", subtype_xmlid="mail.mt_note"
         )
-        cls.ticket = cls.env["crm.ticket"].create(
-            {"name": "Broken gadget", "partner_id": cls.customer.id, "company_id": cls.company_a.id}
-        )
-        cls.ticket.message_post(
-            body="SECRET-TICKET-NOTE", message_type="comment", subtype_xmlid="mail.mt_note"
-        )
         cls.env["crm.interaction"].create(
             {"name": "SECRET-INTERACTION", "partner_id": cls.customer.id, "company_id": cls.company_a.id}
         )
@@ -132,21 +126,18 @@ class TestSecurityRpcCustomer(RpcAttackCase):
     def test_timeline_rows_follow_source_access(self):
         order_row = ("sale.order", "order", self.order_other.name)
         own_order_row = ("sale.order", "order", self.order_own.name)
-        ticket_row = ("crm.ticket", "message", "SECRET-TICKET-NOTE")
         table = [
             # who, row, visible
             ("employee", ("res.partner", "message", "PARTNER-NOTE"), True),
             ("employee", order_row, False),
             ("employee", ("sale.order", "message", "SECRET-ORDER-NOTE"), False),
             ("employee", ("crm.lead", "message", "SECRET-LEAD-NOTE"), False),
-            ("employee", ticket_row, False),
             ("employee", ("crm.interaction", "interaction", "SECRET-INTERACTION"), False),
             ("salesman", own_order_row, True),
             ("salesman", ("sale.order", "message", "OWN-ORDER-NOTE"), True),
             ("salesman", order_row, False),
             ("salesman", ("sale.order", "message", "SECRET-ORDER-NOTE"), False),
             ("salesman", ("crm.lead", "message", "SECRET-LEAD-NOTE"), False),
-            ("service", ticket_row, True),
             ("service", ("crm.interaction", "interaction", "SECRET-INTERACTION"), True),
             ("service", ("sale.order", "message", "SECRET-ORDER-NOTE"), False),
             ("sales_admin", order_row, True),

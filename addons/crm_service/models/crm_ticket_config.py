@@ -246,7 +246,7 @@ class CrmTicketTeam(models.Model):
         return user
 
     def action_open_tickets(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.action_crm_ticket")
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_service.action_crm_ticket")
         action["domain"] = [("team_id", "=", self.id)]
         action["context"] = {"default_team_id": self.id, "search_default_open": 1}
         return action

@@ -47,10 +47,10 @@ class TicketCase(TransactionCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Zahra Customer", "email": "zahra@example.com", "is_company": True}
         )
-        cls.stage_new = cls.env.ref("crm_extended.ticket_stage_new")
-        cls.stage_progress = cls.env.ref("crm_extended.ticket_stage_in_progress")
-        cls.stage_waiting = cls.env.ref("crm_extended.ticket_stage_waiting")
-        cls.stage_solved = cls.env.ref("crm_extended.ticket_stage_solved")
+        cls.stage_new = cls.env.ref("crm_service.ticket_stage_new")
+        cls.stage_progress = cls.env.ref("crm_service.ticket_stage_in_progress")
+        cls.stage_waiting = cls.env.ref("crm_service.ticket_stage_waiting")
+        cls.stage_solved = cls.env.ref("crm_service.ticket_stage_solved")
 
     @classmethod
     def make_calendar(cls, name, tz):
@@ -141,7 +141,7 @@ class TestTicketSla(TicketCase):
                 "resolution_hours": 4,
             }
         )
-        complaint = self.env.ref("crm_extended.ticket_type_complaint")
+        complaint = self.env.ref("crm_service.ticket_type_complaint")
         typed = self.env["crm.ticket.sla"].create(
             {
                 "name": "Complaints",

@@ -6,9 +6,8 @@ policies and contacts are unchanged, also after the SLA cron has run.
 """
 
 from odoo import Command
+from odoo.addons.crm_extended.tests.rpc import RpcAttackCase
 from odoo.tests import tagged
-
-from .rpc import RpcAttackCase
 
 RAW_MAIL = """From: attacker@example.com
 To: nobody@example.com
@@ -73,8 +72,8 @@ class TestServiceSecurityRpc(RpcAttackCase):
         cls.sla_a = env["crm.ticket.sla"].create(
             {"name": "Standard A", "team_id": cls.team_a.id, "response_hours": 2, "resolution_hours": 8}
         )
-        cls.stage_new = env.ref("crm_extended.ticket_stage_new")
-        cls.stage_solved = env.ref("crm_extended.ticket_stage_solved")
+        cls.stage_new = env.ref("crm_service.ticket_stage_new")
+        cls.stage_solved = env.ref("crm_service.ticket_stage_solved")
         Ticket = env["crm.ticket"]
         cls.ticket_own = Ticket.create(
             {"name": "Portal's own ticket", "team_id": cls.team_a.id, "partner_id": cls.customer.id}

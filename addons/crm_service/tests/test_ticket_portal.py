@@ -96,7 +96,7 @@ class TestTicketPortal(HttpCase):
         self.assertTrue(self.ticket.message_ids.filtered(lambda m: "Any news?" in (m.body or "")))
 
         # close, then rate from the portal page
-        self.ticket.stage_id = self.env.ref("crm_extended.ticket_stage_solved")
+        self.ticket.stage_id = self.env.ref("crm_service.ticket_stage_solved")
         page = self.url_open(f"/my/tickets/{self.ticket.id}")
         self.assertIn("How satisfied are you", page.text)
         token = self.ticket.rating_ids.filtered(lambda r: not r.consumed).access_token

@@ -1,8 +1,11 @@
 import logging
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 from odoo.tools.mail import email_normalize, email_split_and_format
 
 from .crm_ticket_sla_engine import WorkClock
@@ -62,24 +65,46 @@ SLA_BOOKKEEPING_FIELDS = frozenset(
     }
 )
 
-# The SLA status rules, in SQL, for open tickets that are not paused.  The Python
-# computation (_compute_sla_status) applies the same rules to records.
-SQL_OPEN_STATUS = """
-    CASE
-        WHEN t.sla_deadline < %(now)s
-          OR (t.first_response_deadline IS NOT NULL AND t.first_response_date IS NULL
-              AND t.first_response_deadline < %(now)s)
-          OR (t.first_response_deadline IS NOT NULL
-              AND t.first_response_date > t.first_response_deadline)
-            THEN 'breached'
-        WHEN t.create_date + (t.sla_deadline - t.create_date) * %(ratio)s <= %(now)s
-          OR (t.first_response_deadline IS NOT NULL AND t.first_response_date IS NULL
-              AND t.create_date + (t.first_response_deadline - t.create_date) * %(ratio)s
-                  <= %(now)s)
-            THEN 'at_risk'
-        ELSE 'on_track'
-    END
-"""
+# the stored values the SLA status is decided from (see sla_status_rule)
+SLA_STATUS_INPUTS = (
+    "create_date",
+    "sla_deadline",
+    "first_response_deadline",
+    "first_response_date",
+    "close_date",
+    "is_closed",
+    "sla_pause_start",
+    "sla_status",
+)
+
+
+def sla_status_rule(now, values):
+    """The SLA status of one ticket: the only definition of the rule.
+
+    ``values`` maps SLA_STATUS_INPUTS to the ticket's values (``sla_status`` is the current
+    status).  The stored compute applies it to records, the SLA cron to the rows it reads in
+    one query: both paths decide with this function and nothing else.
+    """
+    deadline = values["sla_deadline"]
+    if not deadline:
+        return False
+    response_deadline = values["first_response_deadline"]
+    answered = values["first_response_date"]
+    response_late = bool(response_deadline and answered and answered > response_deadline)
+    if values["is_closed"]:
+        close_date = values["close_date"]
+        return "met" if close_date and close_date <= deadline and not response_late else "failed"
+    if values["sla_pause_start"] and values["sla_status"]:
+        return values["sla_status"]  # frozen while waiting on the customer
+    created = values["create_date"] or now
+    no_answer = bool(response_deadline and not answered)
+    if deadline < now or (no_answer and response_deadline < now) or response_late:
+        return "breached"
+    if created + (deadline - created) * AT_RISK_RATIO <= now or (
+        no_answer and created + (response_deadline - created) * AT_RISK_RATIO <= now
+    ):
+        return "at_risk"
+    return "on_track"
 
 
 class CrmTicket(models.Model):
@@ -364,42 +389,12 @@ class CrmTicket(models.Model):
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
+        inputs = [fname for fname in SLA_STATUS_INPUTS if fname != "sla_status"]
         for ticket in self:
-            if not ticket.sla_deadline:
-                ticket.sla_status = False
-                continue
-            response_late = bool(
-                ticket.first_response_deadline
-                and ticket.first_response_date
-                and ticket.first_response_date > ticket.first_response_deadline
-            )
-            if ticket.is_closed:
-                ok = ticket.close_date and ticket.close_date <= ticket.sla_deadline and not response_late
-                ticket.sla_status = "met" if ok else "failed"
-                continue
-            if ticket.sla_pause_start and ticket.sla_status:
-                continue  # frozen while waiting on the customer
-            ticket.sla_status = ticket._sla_open_status(now)
-
-    def _sla_open_status(self, now):
-        self.ensure_one()
-        created = self.create_date or now
-        no_answer = self.first_response_deadline and not self.first_response_date
-        if (
-            self.sla_deadline < now
-            or (no_answer and self.first_response_deadline < now)
-            or (
-                self.first_response_deadline
-                and self.first_response_date
-                and self.first_response_date > self.first_response_deadline
-            )
-        ):
-            return "breached"
-        if created + (self.sla_deadline - created) * AT_RISK_RATIO <= now or (
-            no_answer and created + (self.first_response_deadline - created) * AT_RISK_RATIO <= now
-        ):
-            return "at_risk"
-        return "on_track"
+            values = {fname: ticket[fname] for fname in inputs}
+            # the current status is read only where the rule keeps it (a paused ticket)
+            values["sla_status"] = ticket.sla_status if ticket.sla_pause_start else False
+            ticket.sla_status = sla_status_rule(now, values)
 
     @api.depends("create_date", "first_response_date", "close_date")
     def _compute_durations(self):
@@ -607,21 +602,79 @@ class CrmTicket(models.Model):
                 """,
                 [list(ids), list(responses), list(resolutions)],
             )
+        self.invalidate_model(["first_response_deadline", "sla_deadline"])
+        updated = self._sla_update_statuses(now)
+        return {"tickets": len(rows), "deadlines_changed": len(changed), "statuses_changed": len(updated)}
+
+    @api.model
+    def _sla_update_statuses(self, now):
+        """Statuses of the open tickets that are not paused, decided by sla_status_rule on rows
+        read in one query, written in one UPDATE; each change is logged in the ticket's chatter
+        with its tracking value (a breach with its time), as a tracked write would.
+        Returns {ticket id: (old status, new status)}."""
+        self.flush_model(SLA_STATUS_INPUTS)
+        cr = self.env.cr
+        columns = SQL(", ").join(SQL.identifier("t", fname) for fname in SLA_STATUS_INPUTS)
         cr.execute(
-            f"""
-            UPDATE crm_ticket t
-               SET sla_status = s.status, sla_success = 0
-              FROM (SELECT t.id, {SQL_OPEN_STATUS} AS status
-                      FROM crm_ticket t
-                     WHERE t.active AND NOT coalesce(t.is_closed, false)
-                       AND t.sla_deadline IS NOT NULL AND t.sla_pause_start IS NULL) s
-             WHERE t.id = s.id AND t.sla_status IS DISTINCT FROM s.status
-            """,
-            {"now": now, "ratio": AT_RISK_RATIO},
+            SQL(
+                """
+                SELECT t.id, %(columns)s
+                  FROM crm_ticket t
+                 WHERE t.active AND NOT coalesce(t.is_closed, false)
+                   AND t.sla_deadline IS NOT NULL AND t.sla_pause_start IS NULL
+                """,
+                columns=columns,
+            )
         )
-        updated = cr.rowcount
-        self.invalidate_model(["first_response_deadline", "sla_deadline", "sla_status", "sla_success"])
-        return {"tickets": len(rows), "deadlines_changed": len(changed), "statuses_changed": updated}
+        changes = {}
+        for ticket_id, *row in cr.fetchall():
+            values = dict(zip(SLA_STATUS_INPUTS, row, strict=True))
+            status = sla_status_rule(now, values)
+            if status != values["sla_status"]:
+                changes[ticket_id] = (values["sla_status"], status)
+        if not changes:
+            return changes
+        cr.execute(
+            """
+            UPDATE crm_ticket t
+               SET sla_status = v.status, sla_success = 0
+              FROM unnest(%s::int[], %s::varchar[]) AS v(id, status)
+             WHERE t.id = v.id
+            """,
+            [list(changes), [new for _old, new in changes.values()]],
+        )
+        self.invalidate_model(["sla_status", "sla_success"])
+        self.browse(list(changes))._sla_log_status_changes(changes, now)
+        return changes
+
+    def _sla_log_status_changes(self, changes, now):
+        """One chatter note per ticket with the sla_status tracking value, created in batch
+        (the cron writes the statuses in SQL: this is the trace a tracked write leaves)."""
+        field = self._fields["sla_status"]
+        Tracking = self.env["mail.tracking.value"]
+        field_info = self.fields_get(["sla_status"], ["string", "type", "selection"])["sla_status"]
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        author_id = self.env.ref("base.partner_root").id
+        breached_body = Markup("<p>%s</p>") % _(
+            "SLA breached at %(time)s (UTC).", time=fields.Datetime.to_string(now)
+        )
+        vals_list = []
+        for ticket in self:
+            old, new = changes[ticket.id]
+            tracking = Tracking._create_tracking_values(old, new, field.name, field_info, ticket)
+            vals_list.append(
+                {
+                    "model": self._name,
+                    "res_id": ticket.id,
+                    "author_id": author_id,
+                    "message_type": "notification",
+                    "subtype_id": subtype_id,
+                    "is_internal": True,
+                    "body": breached_body if new == "breached" else "",
+                    "tracking_value_ids": [Command.create(tracking)],
+                }
+            )
+        self.env["mail.message"].sudo().create(vals_list)
 
     @api.model
     def _sla_escalate(self):
@@ -757,7 +810,7 @@ class CrmTicket(models.Model):
         return "team_id"
 
     def _send_rating_request(self):
-        template = self.env.ref("crm_extended.mail_template_ticket_rating", raise_if_not_found=False)
+        template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
         if not template:
             return
         for ticket in self:

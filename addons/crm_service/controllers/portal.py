@@ -71,7 +71,7 @@ class CrmTicketPortal(CustomerPortal):
                 "filterby": filterby,
             }
         )
-        return request.render("crm_extended.portal_my_tickets", values)
+        return request.render("crm_service.portal_my_tickets", values)
 
     @http.route("/my/tickets/<int:ticket_id>", type="http", auth="public", website=True)
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
@@ -90,7 +90,7 @@ class CrmTicketPortal(CustomerPortal):
         rating = ticket_sudo.rating_ids.filtered(lambda r: not r.consumed)[:1]
         values["rating_token"] = rating.access_token if ticket_sudo.is_closed and rating else False
         values["last_rating"] = ticket_sudo.rating_ids.filtered("consumed").sorted("write_date")[-1:]
-        return request.render("crm_extended.portal_my_ticket", values)
+        return request.render("crm_service.portal_my_ticket", values)
 
     @http.route("/my/tickets/new", type="http", auth="user", website=True, methods=["GET"])
     def portal_ticket_new(self, **kw):
@@ -103,7 +103,7 @@ class CrmTicketPortal(CustomerPortal):
                 "form": kw,
             }
         )
-        return request.render("crm_extended.portal_ticket_new", values)
+        return request.render("crm_service.portal_ticket_new", values)
 
     @http.route("/my/tickets/new", type="http", auth="user", website=True, methods=["POST"])
     def portal_ticket_create(self, **post):

@@ -21,7 +21,7 @@ class TestTicketReturn(TransactionCase):
         )
         cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 50)
         cls.customer = cls.env["res.partner"].create({"name": "Return Customer", "email": "rc@example.com"})
-        cls.type_return = cls.env.ref("crm_extended.ticket_type_return")
+        cls.type_return = cls.env.ref("crm_service.ticket_type_return")
         cls.team = cls.env["crm.ticket.team"].create({"name": "Returns desk"})
 
     def make_delivered_order(self, qty=5, invoice=True):
@@ -104,9 +104,7 @@ class TestTicketReturn(TransactionCase):
 
     def test_refused_without_return_type_or_delivery(self):
         order = self.make_delivered_order(invoice=False)
-        question = self.make_ticket(
-            order, ticket_type_id=self.env.ref("crm_extended.ticket_type_question").id
-        )
+        question = self.make_ticket(order, ticket_type_id=self.env.ref("crm_service.ticket_type_question").id)
         self.assertFalse(question.can_create_return)
         with self.assertRaises(UserError):
             question.action_create_return()

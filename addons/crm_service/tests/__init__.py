@@ -1,0 +1,9 @@
+from . import (
+    test_security_rpc_service,
+    test_ticket_mail_access,
+    test_ticket_portal,
+    test_ticket_sla,
+    test_ticket_sla_rule,
+    test_timeline_tickets,
+    test_ui_ticket,
+)

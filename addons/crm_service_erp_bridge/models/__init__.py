@@ -1,0 +1,1 @@
+from . import account_move, crm_ticket, stock_picking, stock_return_picking
