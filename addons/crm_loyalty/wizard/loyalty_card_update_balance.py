@@ -27,6 +27,7 @@ class LoyaltyCardUpdateBalance(models.TransientModel):
         card = self.card_id
         # fresh balance below (core computes the difference from it; it refuses a negative one)
         card.sudo()._crm_lock()
+        self.invalidate_recordset(["old_balance"])
         difference = self.new_balance - card.points
         if abs(difference) > MAX_ADJUSTMENT:
             raise ValidationError(_("An adjustment cannot exceed %s points.", MAX_ADJUSTMENT))
