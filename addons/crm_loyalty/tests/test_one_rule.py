@@ -103,6 +103,11 @@ class TestOneRule(LoyaltyCase):
         note = card.message_ids.filtered(lambda m: "expired" in (m.body or ""))
         self.assertEqual(len(note), 1)
         self.assertIn("150", note.body)
+        # an internal note by the user who ran the cron, as core's _message_log_batch writes it
+        self.assertEqual(
+            (note.message_type, note.subtype_id, note.author_id, note.is_internal),
+            ("notification", self.env.ref("mail.mt_note"), self.env.user.partner_id, True),
+        )
         self.assertIn("0.0", note.body)
         # the award left the window: the review downgrades after the grace and says so
         self.env.flush_all()
