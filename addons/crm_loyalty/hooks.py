@@ -5,7 +5,7 @@ from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
-# XML ids the demo story gives the documents it makes through Odoo's flows (see _crm_demo_story)
+# XML ids the demo story gives the documents it makes through Odoo's flows (see crm.loyalty.demo)
 DEMO_STORY_PREFIX = "demo_story_"
 # models of this addon's XML-id records that users' own data may come to refer to
 SHARED_MODELS = ("loyalty.program", "product.product", "product.template", "res.partner")

@@ -3,6 +3,7 @@
 # report's SQL view reads columns this module adds to loyalty.program and the points ledger.
 from . import (
     account_move,
+    crm_loyalty_demo,
     crm_loyalty_ledger,
     crm_loyalty_tier,
     crm_loyalty_trigger,

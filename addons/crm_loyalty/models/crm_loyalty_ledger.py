@@ -1,7 +1,11 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 ENTRY_TYPES = [
     ("earn", "Earned"),
@@ -163,27 +167,98 @@ class CrmLoyaltyLedger(models.Model):
         return records
 
     def _crm_consume(self):
-        """Take each consuming row's points from the awards with points left, first-expiring
-        first (a 'pending' row from its own order's award, an expiry from the awards it expires).
-        Incremental: reads only the open awards of the card, never its whole history."""
-        Ledger = trusted(self.sudo())
-        for row in self.sudo().sorted("id"):
-            domain = [("card_id", "=", row.card_id.id), ("remaining_points", ">", 0), ("id", "!=", row.id)]
-            if row.entry_type == "pending":
-                domain += [
-                    ("order_model", "=", row.order_model),
-                    ("order_id", "=", row.order_id),
-                    ("crm_released", "=", False),
-                ]
-            elif row.entry_type == "expire" and row.expiry_date:
-                domain += [("expiry_date", "<=", row.expiry_date)]
-            to_take = row.used
-            for award in Ledger.search(domain, order="expiry_date, id"):
-                take = min(award.remaining_points, to_take)
-                award.remaining_points -= take
-                to_take -= take
-                if to_take <= 0:
-                    break
+        """The one definition of first-expiring-first: each consuming row (use, expiry,
+        reversal, negative adjustment, payment hold) takes its points from the card's awards
+        written before it that have points left, the first-expiring first (no expiry last,
+        then oldest). A 'pending' row takes from its own order's award only; an expiry takes
+        the awards it expires (expiring on its date or earlier) entirely, whatever they hold.
+
+        One set-based statement per round: the rows of one card are applied one after the
+        other (round n applies each card's n-th row), so an order's rows, the expiry cron's
+        rows of thousands of cards and the replay of a card's whole ledger are the same
+        statement."""
+        if not self.ids:
+            return
+        self.flush_model(
+            [
+                "card_id",
+                "entry_type",
+                "used",
+                "remaining_points",
+                "expiry_date",
+                "order_model",
+                "order_id",
+                "crm_released",
+            ]
+        )
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT MAX(n) FROM (
+                    SELECT COUNT(*) AS n FROM crm_loyalty_ledger WHERE id = ANY(%(ids)s) GROUP BY card_id
+                ) counts
+                """,
+                ids=self.ids,
+            )
+        )
+        rounds = cr.fetchone()[0] or 0
+        for current in range(1, rounds + 1):
+            cr.execute(
+                SQL(
+                    """
+                    WITH consumer AS (
+                        SELECT * FROM (
+                            SELECT l.id, l.card_id, l.entry_type, COALESCE(l.used, 0) AS need,
+                                   l.order_model, l.order_id, l.expiry_date,
+                                   row_number() OVER (PARTITION BY l.card_id ORDER BY l.id) AS n
+                              FROM crm_loyalty_ledger l
+                             WHERE l.id = ANY(%(ids)s)
+                        ) ranked
+                         WHERE n = %(round)s
+                    ), candidate AS (
+                        SELECT a.id, a.remaining_points AS left_points, c.entry_type, c.need,
+                               SUM(a.remaining_points) OVER (
+                                   PARTITION BY c.id ORDER BY a.expiry_date ASC NULLS LAST, a.id
+                               ) AS running
+                          FROM consumer c
+                          JOIN crm_loyalty_ledger a
+                            ON a.card_id = c.card_id AND a.id < c.id AND a.remaining_points > 0
+                           AND (c.entry_type != 'pending'
+                                OR (a.order_model = c.order_model AND a.order_id = c.order_id
+                                    AND a.crm_released IS NOT TRUE))
+                           AND (c.entry_type != 'expire' OR c.expiry_date IS NULL
+                                OR a.expiry_date <= c.expiry_date)
+                    ), taken AS (
+                        SELECT id, CASE WHEN entry_type = 'expire' THEN left_points
+                                        ELSE LEAST(left_points, GREATEST(need - (running - left_points), 0))
+                                   END AS take
+                          FROM candidate
+                    )
+                    UPDATE crm_loyalty_ledger a
+                       SET remaining_points = a.remaining_points - taken.take
+                      FROM taken
+                     WHERE a.id = taken.id AND taken.take > 0
+                    """,
+                    ids=self.ids,
+                    round=current,
+                )
+            )
+        self.invalidate_model(["remaining_points"])
+
+    @api.model
+    def _crm_held_points(self, domain, groupby):
+        """The one definition of the points held back until payment, for a card (portal) or
+        an order (payment, credit note, cancellation): what the 'pending' entries took less
+        what the releases settled, {tuple of the `groupby` values: points}."""
+        result = defaultdict(float)
+        for *key, used, closed in self.sudo()._read_group(
+            expression.AND([domain, ["|", ("entry_type", "=", "pending"), ("crm_released", "=", True)]]),
+            groupby,
+            ["used:sum", "crm_pending_closed:sum"],
+        ):
+            result[tuple(key)] += (used or 0.0) - (closed or 0.0)
+        return result
 
     def write(self, vals):
         if not is_trusted(self.env) and (

@@ -155,26 +155,13 @@ class SaleOrder(models.Model):
 
     def _crm_pending_points(self):
         """{(order, card): points held back and not released yet} for programs that award
-        points when the invoice is paid."""
-        Ledger = self.env["crm.loyalty.ledger"].sudo()
-        result = defaultdict(float)
-        for order_id, card, entry_type, released, closed, used in Ledger._read_group(
-            [
-                ("order_model", "=", self._name),
-                ("order_id", "in", self.ids),
-                "|",
-                ("entry_type", "=", "pending"),
-                ("crm_released", "=", True),
-            ],
-            ["order_id", "card_id", "entry_type", "crm_released"],
-            ["crm_pending_closed:sum", "used:sum"],
-        ):
-            order = self.browse(order_id)
-            if entry_type == "pending":
-                result[order, card] += used
-            elif released:
-                result[order, card] -= closed
-        return result
+        points when the invoice is paid (the rule: `crm.loyalty.ledger._crm_held_points`)."""
+        held = self.env["crm.loyalty.ledger"]._crm_held_points(
+            [("order_model", "=", self._name), ("order_id", "in", self.ids)], ["order_id", "card_id"]
+        )
+        return defaultdict(
+            float, {(self.browse(order_id), card): points for (order_id, card), points in held.items()}
+        )
 
     def _crm_hold_unpaid_points(self):
         """Points of 'when the invoice is paid' programs are earned (the ledger says so) and

@@ -32,6 +32,9 @@ class TestEarnWhenPaid(LoyaltyCase):
         self.assertEqual(card.qualifying_points, 0, "pending points do not qualify for a tier")
         self.assertFalse(card.tier_id)
         self.assert_ledger_consistent(card)
+        # the portal's figure for the card and the payment's figure for the order are one rule
+        self.assertEqual(card._crm_pending_total(), 400)
+        self.assertEqual(dict(order._crm_pending_points()), {(order, card): 400})
         invoice = self.invoice(order)
         self.assertEqual(card.points, 0, "a posted invoice is not a paid one")
         self.pay(invoice)
@@ -43,6 +46,8 @@ class TestEarnWhenPaid(LoyaltyCase):
         self.assertEqual(card.tier_id, self.silver)
         self.assertEqual(card.qualifying_points, 400)
         self.assert_ledger_consistent(card)
+        self.assertEqual(card._crm_pending_total(), 0)
+        self.assertEqual(dict(order._crm_pending_points()), {(order, card): 0})
         # the hook firing again (another payment state change) releases nothing more
         order._crm_release_paid_points()
         self.assertEqual(card.points, 400)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -25,6 +28,17 @@ class TestCrmLoyaltyInstall(TransactionCase):
             self.assertGreater(card.expiring_points, 0, "points expiring within the warning window")
             self.assertEqual(set(card.crm_ledger_ids.mapped("entry_type")), {"earn", "use", "reversal"})
             self.assertFalse(card._crm_ledger_mismatches())
+        # told by demo XML through crm.loyalty.demo, not by a business model; the first award
+        # backdated through the ORM (what the cache says is what the table holds)
+        self.assertFalse(hasattr(self.env["loyalty.card"], "_crm_demo_story"))
+        first = self.env.ref("crm_loyalty.demo_story_joel_first")
+        award = self.env["crm.loyalty.ledger"].search(
+            [("order_model", "=", "sale.order"), ("order_id", "=", first.id), ("entry_type", "=", "earn")]
+        )
+        self.assertEqual(award.date, fields.Date.context_today(award) - timedelta(days=345))
+        self.env.invalidate_all()
+        self.assertEqual(award.date, fields.Date.context_today(award) - timedelta(days=345))
+        self.assertEqual(self.env.ref("crm_loyalty.demo_story_joel_first_card"), portal_card)
 
     def test_ledger_rows_of_an_order_are_indexed(self):
         """Confirming or cancelling an order looks up its ledger rows: never a full scan."""

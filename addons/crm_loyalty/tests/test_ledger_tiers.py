@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import LoyaltyCase
@@ -140,17 +140,44 @@ class TestLedgerTiers(LoyaltyCase):
             row.with_user(salesman).write({"issued": 1000})
         with self.assertRaises(UserError):
             row.with_user(salesman).unlink()
-        with self.assertRaises(UserError):
-            card.with_user(salesman).action_crm_adjust_points()
-        Wizard = self.env["crm.loyalty.adjust.wizard"]
-        Wizard.create({"card_id": card.id, "points": -40, "reason": "Damaged goods"}).action_apply()
+        with self.assertRaises(AccessError):
+            card.with_user(salesman).action_loyalty_update_balance()
+        with self.assertRaises(AccessError):
+            self.update_balance(card.with_user(salesman), 1000, "Salesman gift")
+        self.assertNotIn("crm.loyalty.adjust.wizard", self.env, "core's wizard is the one way")
+        self.update_balance(card, 60, "Damaged goods")
         self.assertEqual(card.points, 60)
         adjust = card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust")
-        self.assertEqual(adjust.used, 40)
+        self.assertEqual((adjust.used, adjust.description), (40, "Damaged goods"))
+        self.assertEqual(
+            adjust.history_id, card.history_ids.filtered(lambda h: h.description == "Damaged goods")
+        )
+        self.assertEqual(
+            len(card.crm_ledger_ids.filtered(lambda h: h.entry_type == "adjust")), 1, "one entry"
+        )
+        # the adjustment took the first-expiring award's points
+        self.assertEqual(row.remaining_points, 60)
+        with self.assertRaises(ValidationError):
+            self.update_balance(card, -1, "Too much")
         with self.assertRaises(UserError):
-            Wizard.create({"card_id": card.id, "points": -61, "reason": "Too much"}).action_apply()
+            self.update_balance(card, 70, "   ")
         self.assertEqual(card.points, 60)
         self.assert_ledger_consistent(card)
+
+    def test_positive_adjustment_updates_the_tier(self):
+        self.order(50)
+        card = self.card()
+        self.assertFalse(card.tier_id)
+        self.update_balance(card, 550, "Goodwill")
+        self.assertEqual((card.tier_id, card.qualifying_points), (self.gold, 550))
+
+    def update_balance(self, card, new_balance, reason):
+        return (
+            self.env["loyalty.card.update.balance"]
+            .with_user(card.env.user)
+            .create({"card_id": card.id, "new_balance": new_balance, "description": reason})
+            .action_update_card_point()
+        )
 
     def test_balance_changed_elsewhere_is_reconciled_in_the_ledger(self):
         card = self.env["loyalty.card"].create(

@@ -320,12 +320,8 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
             ("salesman", "loyalty.card", "_cron_review_tiers", []),
             ("loyalty_manager", "loyalty.card", "_crm_replay_ledger", [self.victim_card.ids]),
             ("salesman", "loyalty.card", "_crm_reconcile_ledger", [self.victim_card.ids, "x"]),
-            (
-                "portal",
-                "loyalty.card",
-                "_crm_demo_story",
-                [[self.program.id, self.product.id, self.attacker.id]],
-            ),
+            ("portal", "crm.loyalty.demo", "_story_order", ["x", self.attacker.id, self.product.id, 1000]),
+            ("salesman", "crm.loyalty.demo", "_backdate_award", [self.attacker_order.id, 400, -1]),
             ("salesman", "crm.loyalty.trigger", "_cron_run_triggers", []),
             ("loyalty_manager", "crm.loyalty.ledger", "_crm_consume", [[]]),
             ("salesman", "sale.order", "_crm_release_paid_points", [self.attacker_order.ids]),
@@ -335,33 +331,40 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
                 self.assertRpcRefused(who, model, method, args)
         self.assertEqual(self.snapshot(), before)
 
-    # ------------------------------------------------------------------ adjustments (item 7)
+    # ------------------------------------------------------------------ adjustments: core's wizard
 
-    def adjust(self, who, card, points):
+    def adjust(self, who, card, points, reason="RPC", context=None):
+        """Core's Update Balance, as a browser calls it: by points to add or take away."""
+        self.env.invalidate_all()
         wizard_id = self.rpc(
             who,
-            "crm.loyalty.adjust.wizard",
+            "loyalty.card.update.balance",
             "create",
-            [{"card_id": card.id, "points": points, "reason": "RPC"}],
+            [{"card_id": card.id, "new_balance": card.points + points, "description": reason}],
+            context=context,
         )
-        return self.rpc(who, "crm.loyalty.adjust.wizard", "action_apply", [[wizard_id]])
+        return self.rpc(
+            who, "loyalty.card.update.balance", "action_update_card_point", [[wizard_id]], context=context
+        )
 
-    def test_adjustment_wizard_checks_group_company_and_bounds(self):
+    def test_core_balance_wizard_checks_group_company_reason_and_bounds(self):
         before = self.snapshot()
         attacks = [
-            ("salesman", self.victim_card, 1000),
-            ("loyalty_user", self.victim_card, 1000),
-            ("employee", self.victim_card, 1000),
-            ("portal", self.attacker_card, 1000),
-            ("loyalty_manager", self.card_b, 1000),  # a card of a company he does not work in
-            ("other_company", self.victim_card, -300),
-            ("loyalty_manager", self.victim_card, 1e12),  # out of bounds
-            ("loyalty_manager", self.victim_card, -301),  # below zero
+            ("salesman", self.victim_card, 1000, "RPC"),
+            ("salesman", self.victim_card, 1000, "RPC", FORGED_CONTEXT),
+            ("loyalty_user", self.victim_card, 1000, "RPC"),
+            ("employee", self.victim_card, 1000, "RPC"),
+            ("portal", self.attacker_card, 1000, "RPC"),
+            ("loyalty_manager", self.card_b, 1000, "RPC"),  # a card of a company he does not work in
+            ("other_company", self.victim_card, -300, "RPC"),
+            ("loyalty_manager", self.victim_card, 1e12, "RPC"),  # out of bounds
+            ("loyalty_manager", self.victim_card, -301, "RPC"),  # below zero
+            ("loyalty_manager", self.victim_card, 10, " "),  # no reason
         ]
-        for who, card, points in attacks:
-            with self.subTest(who=who, card=card.display_name, points=points):
+        for who, card, points, reason, *context in attacks:
+            with self.subTest(who=who, card=card.display_name, points=points, reason=reason):
                 with self.assertRaises(JsonRpcException) as caught:
-                    self.adjust(who, card, points)
+                    self.adjust(who, card, points, reason, context=context[0] if context else None)
                 self.assertIn(
                     str(caught.exception),
                     (
@@ -371,14 +374,31 @@ class TestLoyaltySecurityRpc(RpcAttackCase):
                     ),
                 )
                 self.env.invalidate_all()
+        for who in ("salesman", "loyalty_user", "employee", "portal"):
+            with self.subTest(who=who, method="action_loyalty_update_balance"):
+                self.assertRpcRefused(
+                    who, "loyalty.card", "action_loyalty_update_balance", [self.victim_card.ids]
+                )
         self.assertEqual(self.snapshot(), before)
         # the legitimate use: a Loyalty Manager, and a Sales Administrator (core's program
-        # manager), adjust a card of their company
-        self.adjust("loyalty_manager", self.bystander_card, 25)
-        self.adjust("sales_admin", self.bystander_card, -5)
+        # manager), adjust a card of their company; each adjustment is one ledger entry with
+        # its reason, pointing at core's history line
+        self.adjust("loyalty_manager", self.bystander_card, 25, "Goodwill")
+        self.adjust("sales_admin", self.bystander_card, -5, "Correction")
         self.env.invalidate_all()
         self.assertEqual(self.bystander_card.points, 220)
+        adjusts = self.bystander_card.crm_ledger_ids.filtered(lambda e: e.entry_type == "adjust")
+        self.assertEqual(
+            sorted((e.description, e.issued, e.used, e.history_id.description) for e in adjusts),
+            [("Correction", 0, 5, "Correction"), ("Goodwill", 25, 0, "Goodwill")],
+        )
         self.assert_ledgers_hold()
+
+    def test_the_parallel_adjustment_wizard_is_gone(self):
+        self.assertNotIn("crm.loyalty.adjust.wizard", self.env)
+        with self.assertRaises(JsonRpcException) as caught:
+            self.rpc("loyalty_manager", "crm.loyalty.adjust.wizard", "create", [{}])
+        self.assertEqual(str(caught.exception), "werkzeug.exceptions.NotFound", "no such model any more")
 
     # ------------------------------------------------------------------ groups (item 7 of the issue)
 

@@ -1,6 +1,5 @@
 from . import (
     base_partner_merge_automatic_wizard,
-    crm_loyalty_adjust_wizard,
     loyalty_card_update_balance,
     loyalty_generate_wizard,
 )

@@ -3,7 +3,7 @@
 import { registry } from "@web/core/registry";
 
 // Starts on a loyalty card's form (the test passes its URL): the ledger, then a manager's
-// adjustment recorded through the wizard.
+// adjustment recorded through core's Update Balance wizard.
 registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
     steps: () => [
         {
@@ -15,20 +15,20 @@ registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
             content: "The ledger lists the order's award",
         },
         {
-            trigger: "button[name=action_crm_adjust_points]",
-            content: "A manager adjusts the points",
+            trigger: "button[name=action_loyalty_update_balance]:contains('Adjust Points')",
+            content: "A manager adjusts the points with core's Update Balance",
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=points] input",
-            run: "edit -40",
+            trigger: ".modal .o_field_widget[name=new_balance] input",
+            run: "edit 110",
         },
         {
-            trigger: ".modal .o_field_widget[name=reason] input",
+            trigger: ".modal .o_field_widget[name=description] input",
             run: "edit Goodwill correction",
         },
         {
-            trigger: ".modal button[name=action_apply]",
+            trigger: ".modal button[name=action_update_card_point]",
             content: "Record the adjustment",
             run: "click",
         },
