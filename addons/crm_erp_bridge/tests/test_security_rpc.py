@@ -512,8 +512,28 @@ class TestBridgeSecurityRpc(RpcAttackCase):
                 None,
                 REFUSED,
             ),
+            (
+                "sales_admin",
+                "res.company",
+                "write",
+                [self.company_a.ids, {"credit_control_block": False}],
+                None,
+                None,
+                REFUSED,
+            ),
+            (
+                "back_office",
+                "res.config.settings",
+                "create",
+                [{"credit_control_block": False}],
+                None,
+                None,
+                REFUSED,
+            ),
         ]
         self.run_table(table, orders)
+        self.company_a.invalidate_recordset()
+        self.assertEqual(self.company_a.credit_control_policy, "block")
         self.assertFalse(ticket.return_picking_ids)
         self.assertFalse(ticket.credit_note_ids)
 
