@@ -27,7 +27,7 @@ CREDIT_OVERRIDE_GROUP = "sales_team.group_sale_manager"
 class CreditOverride:
     """Proof that the credit block was overridden through our own code path, with its reason.
 
-    Built by the override wizard after its manager check (and by the demo data). A JSON-RPC
+    Built by the override wizard after its manager check. A JSON-RPC
     client can send any context key with any JSON value, never an instance of this class.
     """
 
@@ -666,67 +666,6 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": {"default_order_ids": [Command.set(self.ids)]},
         }
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _crm_erp_bridge_demo(self, steps):
-        """Walk demo orders through Odoo's own flows: ``steps`` maps an order's xml id to the
-        steps to apply in turn: confirm, deliver (all) or deliver:QTY (each move), invoice,
-        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue.
-
-        The invoices and payments made get XML ids of this addon: they are demo records of its
-        own, which its uninstall removes (and nothing a user made from a demo order)."""
-        for xmlid, order_steps in steps.items():
-            order = self.env.ref(xmlid)
-            made = []
-            for step in order_steps:
-                name, _sep, arg = step.partition(":")
-                if name == "confirm":
-                    override = CreditOverride(self.env._("Demo data: confirmed on purpose."))
-                    order.with_context(**{CREDIT_OVERRIDE_KEY: override}).action_confirm()
-                elif name == "deliver":
-                    pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-                    for move in pickings.move_ids:
-                        self.env["stock.quant"]._update_available_quantity(
-                            move.product_id, move.location_id, move.product_uom_qty
-                        )
-                    pickings.action_assign()
-                    for move in pickings.move_ids:
-                        move.quantity = float(arg) if arg else move.product_uom_qty
-                        move.picked = True
-                    pickings._action_done()
-                elif name == "invoice":
-                    invoices = order._create_invoices(final=True)
-                    invoices.action_post()
-                    made += [("invoice", invoice) for invoice in invoices]
-                elif name == "overdue":
-                    order.invoice_ids.write(
-                        {"invoice_date_due": fields.Date.subtract(fields.Date.today(), days=20)}
-                    )
-                elif name == "pay":
-                    invoices = order.invoice_ids.filtered(
-                        lambda m: m.state == "posted" and m.payment_state != "paid"
-                    )
-                    register = (
-                        self.env["account.payment.register"]
-                        .with_context(active_model="account.move", active_ids=invoices.ids)
-                        .create({"amount": float(arg)} if arg else {})
-                    )
-                    made += [("payment", payment) for payment in register._create_payments()]
-                    register.unlink()
-                elif name == "cancel":
-                    order._action_cancel()
-                elif name == "late":
-                    order.commitment_date = fields.Datetime.subtract(fields.Datetime.now(), days=3)
-            self.env["ir.model.data"]._update_xmlids(
-                [
-                    {"xml_id": f"{xmlid}_{kind}_{index}", "record": record, "noupdate": True}
-                    for index, (kind, record) in enumerate(made, 1)
-                ]
-            )
 
     # ------------------------------------------------------------------
     # Batch actions of the cockpit

@@ -496,7 +496,24 @@ class TestBridgeSecurityRpc(RpcAttackCase):
             # the whole-database recompute and the demo walker are not callable remotely
             ("back_office", "sale.order", "_recompute_order_to_cash", [], None, None, REFUSED),
             ("sales_admin", "sale.order", "_cron_recompute_order_to_cash", [], None, None, REFUSED),
-            ("sales_admin", "sale.order", "_crm_erp_bridge_demo", [{}], None, None, REFUSED),
+            (
+                "sales_admin",
+                "crm.erp.bridge.demo",
+                "_confirm",
+                [["crm_erp_bridge.sale_order_demo_o2c_blocked"]],
+                None,
+                None,
+                REFUSED,
+            ),
+            (
+                "sales_admin",
+                "crm.erp.bridge.demo",
+                "_cancel",
+                ["crm_erp_bridge.sale_order_demo_o2c_paid"],
+                None,
+                None,
+                REFUSED,
+            ),
             # cockpit batch actions: the user's own rights on the orders
             ("portal", "sale.order", "action_o2c_post_invoices", [orders.ids], None, None, REFUSED),
             ("employee", "sale.order", "action_o2c_create_invoices", [orders.ids], None, None, REFUSED),
