@@ -129,6 +129,13 @@ class SaleOrder(models.Model):
         help="Set when the order is fully delivered: the last delivery was done on or before "
         "the commitment date (or the promised date when there is none).",
     )
+    has_overdue_invoice = fields.Boolean(
+        "Has Overdue Invoices",
+        groups="base.group_user",
+        compute="_compute_has_overdue_invoice",
+        search="_search_has_overdue_invoice",
+        help="An invoice of this order is still due after its due date.",
+    )
     credit_control_warning = fields.Text(compute="_compute_credit_control", groups="base.group_user")
     is_credit_blocked = fields.Boolean(
         "Blocked by Credit",
@@ -520,6 +527,22 @@ class SaleOrder(models.Model):
                 order.delivery_status == "full" and last and target and last.date() <= target
             )
 
+    @api.depends(
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_has_overdue_invoice(self):
+        domain = self.env["account.move"]._crm_overdue_domain()
+        for order in self:
+            order.has_overdue_invoice = bool(order.order_line.invoice_lines.move_id.filtered_domain(domain))
+
+    def _search_has_overdue_invoice(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Has Overdue Invoices."))
+        domain = [("order_line.invoice_lines.move_id", "any", self.env["account.move"]._crm_overdue_domain())]
+        return domain if (operator == "=") == value else ["!", *domain]
+
     # ------------------------------------------------------------------
     # Credit control: core's credit limit and warning, plus the block and the override
     # ------------------------------------------------------------------
@@ -531,17 +554,12 @@ class SaleOrder(models.Model):
         partner = self.partner_id.commercial_partner_id
         if not partner:
             return ""
-        overdue = (
-            self.env["account.move"]
-            .sudo()
-            .search_count(
+        Move = self.env["account.move"].sudo()
+        overdue = Move.search_count(
+            expression.AND(
                 [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", self.company_id.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                    [("commercial_partner_id", "=", partner.id), ("company_id", "=", self.company_id.id)],
+                    Move._crm_overdue_domain(),
                 ]
             )
         )
@@ -553,13 +571,15 @@ class SaleOrder(models.Model):
             count=overdue,
         )
 
-    def _credit_control_issue(self):
+    def _credit_control_issue(self, fresh=False):
         """Why the company's block refuses this quotation, or '': the one definition behind the
         banner, the *Blocked by Credit* filter and the check at confirmation.
 
         Over the limit is core's rule: core's ``partner_credit_warning`` (Invoicing's *Sales
         Credit Limit* and the customer's limit), computed in the order's company. The block
-        adds the customer's overdue invoices, which core does not check.
+        adds the customer's overdue invoices, which core does not check. ``fresh``: read core's
+        warning and the receivable it reads afresh (at confirmation: an invoice may have been
+        posted in this transaction since they were cached).
         """
         self.ensure_one()
         company = self.company_id
@@ -568,10 +588,9 @@ class SaleOrder(models.Model):
         if self.state not in ("draft", "sent") or not self.partner_id:
             return ""
         order = self.with_company(company)
-        # core's warning and the receivable it reads are not stored: read them afresh, an
-        # invoice may have been posted since they were cached
-        order.partner_id.commercial_partner_id.invalidate_recordset(["credit", "credit_to_invoice"])
-        order.invalidate_recordset(["partner_credit_warning"])
+        if fresh:
+            order.partner_id.commercial_partner_id.invalidate_recordset(["credit", "credit_to_invoice"])
+            order.invalidate_recordset(["partner_credit_warning"])
         messages = [order.partner_credit_warning, self._credit_overdue_message()]
         return "\n".join(message for message in messages if message)
 
@@ -625,7 +644,7 @@ class SaleOrder(models.Model):
         override = self._credit_control_override()
         overridden = []
         for order in self:
-            issue = order._credit_control_issue()
+            issue = order._credit_control_issue(fresh=True)
             if not issue:
                 continue
             if not override:

@@ -100,6 +100,10 @@ class TestCreditControl(OrderToCashCommon):
         order.invalidate_recordset()
         self.assertTrue(order.is_credit_blocked)
         self.assertIn("overdue", order.credit_control_warning)
+        # the same rule as the cockpit's Overdue Payments filter
+        self.assertTrue(old.has_overdue_invoice)
+        self.assertEqual(self.env["sale.order"].search([("has_overdue_invoice", "=", True)]), old)
+        self.assertIn(order, self.env["sale.order"].search([("has_overdue_invoice", "=", False)]))
         with self.assertRaisesRegex(UserError, "overdue"):
             order.action_confirm()
         self._pay(invoice)

@@ -287,6 +287,7 @@ class TestBridgeSecurityRpc(RpcAttackCase):
                 "delivery_on_time",
                 "credit_control_warning",
                 "is_credit_blocked",
+                "has_overdue_invoice",
                 "promise_warning",
             )
         ]
