@@ -133,6 +133,17 @@ class TestCreditControl(OrderToCashCommon):
         order.invalidate_recordset()
         self.env["sale.order"]._recompute_order_to_cash(SQL("so.id = %s", order.id))
         self.assertEqual(order.o2c_amount_ordered, 400.0, "set-based recompute")
+        # the one definition, applied to any amount and rate; no rate counts at par
+        convert = self.env["sale.order"]._o2c_company_amount_sql
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s FROM sale_order so WHERE so.id = %s",
+                convert(SQL("so.amount_total"), SQL("so.currency_rate"), SQL("0.01")),
+                convert(SQL("123.456"), SQL("0"), SQL("0.01")),
+                order.id,
+            )
+        )
+        self.assertEqual([float(v) for v in self.env.cr.fetchone()], [400.0, 123.46])
 
     def test_manager_override_with_reason(self):
         self.env.company.credit_control_policy = "block"
