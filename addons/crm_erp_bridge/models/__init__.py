@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    crm_erp_bridge_demo,
     crm_lead,
     res_company,
     res_config_settings,

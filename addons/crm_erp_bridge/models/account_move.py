@@ -16,6 +16,17 @@ class AccountMove(models.Model):
         for move in self:
             move.opportunity_ids = move.line_ids.sale_line_ids.order_id.opportunity_id
 
+    @api.model
+    def _crm_overdue_domain(self):
+        """A customer invoice still due after its due date: the one definition, for the credit
+        block (a customer's invoices) and the cockpit (an order's invoices)."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", fields.Date.context_today(self)),
+        ]
+
     def action_view_opportunities(self):
         self.ensure_one()
         leads = self.opportunity_ids

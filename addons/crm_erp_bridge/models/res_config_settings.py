@@ -5,3 +5,4 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     credit_control_policy = fields.Selection(related="company_id.credit_control_policy", readonly=False)
+    credit_control_block = fields.Boolean(related="company_id.credit_control_block", readonly=False)

@@ -27,7 +27,7 @@ CREDIT_OVERRIDE_GROUP = "sales_team.group_sale_manager"
 class CreditOverride:
     """Proof that the credit block was overridden through our own code path, with its reason.
 
-    Built by the override wizard after its manager check (and by the demo data). A JSON-RPC
+    Built by the override wizard after its manager check. A JSON-RPC
     client can send any context key with any JSON value, never an instance of this class.
     """
 
@@ -128,6 +128,13 @@ class SaleOrder(models.Model):
         copy=False,
         help="Set when the order is fully delivered: the last delivery was done on or before "
         "the commitment date (or the promised date when there is none).",
+    )
+    has_overdue_invoice = fields.Boolean(
+        "Has Overdue Invoices",
+        groups="base.group_user",
+        compute="_compute_has_overdue_invoice",
+        search="_search_has_overdue_invoice",
+        help="An invoice of this order is still due after its due date.",
     )
     credit_control_warning = fields.Text(compute="_compute_credit_control", groups="base.group_user")
     is_credit_blocked = fields.Boolean(
@@ -254,7 +261,7 @@ class SaleOrder(models.Model):
             """
             WITH ord AS (
                 SELECT so.id, so.state, so.amount_total,
-                       COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS rate,
+                       so.currency_rate AS rate,
                        COALESCE(oc.rounding, 0.01) AS eps,
                        COALESCE(cc.rounding, 0.01) AS c_round
                   FROM sale_order so
@@ -335,15 +342,32 @@ class SaleOrder(models.Model):
                        WHEN any_done THEN 'partially_delivered'
                        ELSE 'confirmed'
                    END AS order_to_cash_state,
-                   ROUND(amount_total / rate / c_round) * c_round AS o2c_amount_ordered,
-                   ROUND(delivered_oc / rate / c_round) * c_round AS o2c_amount_delivered,
+                   %(ordered)s AS o2c_amount_ordered,
+                   %(delivered)s AS o2c_amount_delivered,
                    ROUND(invoiced_cc / c_round) * c_round AS o2c_amount_invoiced,
                    ROUND((invoiced_cc - due_cc) / c_round) * c_round AS o2c_amount_paid,
                    ROUND(due_cc / c_round) * c_round AS o2c_amount_residual
               FROM res
             """,
             where=where,
+            ordered=self._o2c_company_amount_sql(SQL("amount_total")),
+            delivered=self._o2c_company_amount_sql(SQL("delivered_oc")),
         )
+
+    @api.model
+    def _o2c_company_amount_sql(self, amount, rate=None, rounding=None):
+        """An amount of the order's currency in the company currency: the one definition.
+
+        At the order's own rate (``currency_rate``: order-currency units per company unit), as
+        core converts an order (``amount_total / currency_rate`` in its credit warning), rounded
+        to the company currency; an order without a rate counts at par. The arguments are SQL
+        expressions, by default the columns of a row of ``_o2c_select``: every order-currency
+        amount of the stored compute, the bulk update, the install-time fill and the cron goes
+        through here.
+        """
+        rate = rate or SQL("rate")
+        rounding = rounding or SQL("c_round")
+        return SQL("ROUND(%s / COALESCE(NULLIF(%s, 0), 1.0) / %s) * %s", amount, rate, rounding, rounding)
 
     @api.model
     def _recompute_order_to_cash(self, where=None):
@@ -503,56 +527,80 @@ class SaleOrder(models.Model):
                 order.delivery_status == "full" and last and target and last.date() <= target
             )
 
+    @api.depends(
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_has_overdue_invoice(self):
+        domain = self.env["account.move"]._crm_overdue_domain()
+        for order in self:
+            order.has_overdue_invoice = bool(order.order_line.invoice_lines.move_id.filtered_domain(domain))
+
+    def _search_has_overdue_invoice(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Has Overdue Invoices."))
+        domain = [("order_line.invoice_lines.move_id", "any", self.env["account.move"]._crm_overdue_domain())]
+        return domain if (operator == "=") == value else ["!", *domain]
+
     # ------------------------------------------------------------------
-    # Credit control
+    # Credit control: core's credit limit and warning, plus the block and the override
     # ------------------------------------------------------------------
 
-    def _credit_control_issue(self):
-        """Why this order's customer is over credit, or '' (partner limit and overdue invoices)."""
+    def _credit_overdue_message(self):
+        """What core's warning does not say: the customer's overdue invoices in the order's
+        company, read as superuser (as core's warning reads the receivable), or ''."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         if not partner:
             return ""
-        order = self.sudo().with_company(self.company_id)
-        messages = []
-        limit = self.env["account.move"]._build_credit_warning_message(
-            order, current_amount=order.amount_total / (order.currency_rate or 1.0)
-        )
-        if limit:
-            messages.append(limit)
-        overdue = (
-            self.env["account.move"]
-            .sudo()
-            .search_count(
+        Move = self.env["account.move"].sudo()
+        overdue = Move.search_count(
+            expression.AND(
                 [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", self.company_id.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                    [("commercial_partner_id", "=", partner.id), ("company_id", "=", self.company_id.id)],
+                    Move._crm_overdue_domain(),
                 ]
             )
         )
-        if overdue:
-            messages.append(
-                self.env._(
-                    "%(partner)s has %(count)s overdue invoice(s).",
-                    partner=partner.name,
-                    count=overdue,
-                )
-            )
-        return "\n".join(messages)
+        if not overdue:
+            return ""
+        return self.env._(
+            "%(partner)s has %(count)s overdue invoice(s).",
+            partner=partner.name,
+            count=overdue,
+        )
+
+    def _credit_control_issue(self, fresh=False):
+        """Why the company's block refuses this quotation, or '': the one definition behind the
+        banner, the *Blocked by Credit* filter and the check at confirmation.
+
+        Over the limit is core's rule: core's ``partner_credit_warning`` (Invoicing's *Sales
+        Credit Limit* and the customer's limit), computed in the order's company. The block
+        adds the customer's overdue invoices, which core does not check. ``fresh``: read core's
+        warning and the receivable it reads afresh (at confirmation: an invoice may have been
+        posted in this transaction since they were cached).
+        """
+        self.ensure_one()
+        company = self.company_id
+        if not company.credit_control_block or not company.account_use_credit_limit:
+            return ""
+        if self.state not in ("draft", "sent") or not self.partner_id:
+            return ""
+        order = self.with_company(company)
+        if fresh:
+            order.partner_id.commercial_partner_id.invalidate_recordset(["credit", "credit_to_invoice"])
+            order.invalidate_recordset(["partner_credit_warning"])
+        messages = [order.partner_credit_warning, self._credit_overdue_message()]
+        return "\n".join(message for message in messages if message)
 
     @api.depends("company_id", "partner_id", "amount_total", "state")
     def _compute_credit_control(self):
         for order in self:
-            policy = order.company_id.credit_control_policy
-            issue = ""
-            if policy in ("warn", "block") and order.state in ("draft", "sent"):
-                issue = order._credit_control_issue()
-            order.credit_control_warning = issue or False
-            order.is_credit_blocked = bool(issue) and policy == "block"
+            issue = order._credit_control_issue()
+            order.is_credit_blocked = bool(issue)
+            # core's banner already shows the limit: ours adds what core does not say
+            order.credit_control_warning = (issue and order._credit_overdue_message()) or False
 
     def _search_is_credit_blocked(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -560,12 +608,19 @@ class SaleOrder(models.Model):
         quotations = self.search(
             [
                 ("state", "in", ("draft", "sent")),
-                ("company_id.credit_control_policy", "=", "block"),
+                ("company_id.credit_control_block", "=", True),
+                ("company_id.account_use_credit_limit", "=", True),
             ]
         )
         blocked = quotations.filtered("is_credit_blocked")
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", blocked.ids)]
+
+    @api.model
+    def _check_credit_override_right(self):
+        """The manager check of an override, in the wizard and again where it is used."""
+        if not self.env.su and not self.env.user.has_group(CREDIT_OVERRIDE_GROUP):
+            raise AccessError(self.env._("Only a Sales Administrator can override the credit block."))
 
     def _credit_control_override(self):
         """The override granted to this call, or None.
@@ -577,27 +632,22 @@ class SaleOrder(models.Model):
         override = self.env.context.get(CREDIT_OVERRIDE_KEY)
         if not isinstance(override, CreditOverride):
             return None
-        if not self.env.su and not self.env.user.has_group(CREDIT_OVERRIDE_GROUP):
-            raise AccessError(self.env._("Only a Sales Administrator can override the credit block."))
+        self._check_credit_override_right()
         return override
 
     def _credit_control_check(self):
-        """Enforce the company's credit policy before confirmation.
+        """Enforce the company's block before confirmation.
 
-        Returns the warnings to log and the issues overridden (each a list of (order, issue)).
+        Returns the issues overridden, a list of (order, issue); raises on a blocked order
+        without an override. Warning without blocking is core's banner: nothing to do here.
         """
         override = self._credit_control_override()
-        warnings, overridden = [], []
+        overridden = []
         for order in self:
-            policy = order.company_id.credit_control_policy
-            if policy not in ("warn", "block"):
-                continue
-            issue = order._credit_control_issue()
+            issue = order._credit_control_issue(fresh=True)
             if not issue:
                 continue
-            if override:
-                overridden.append((order, issue))
-            elif policy == "block":
+            if not override:
                 raise UserError(
                     self.env._(
                         "Order %(order)s cannot be confirmed: the credit policy blocks it.\n"
@@ -607,12 +657,11 @@ class SaleOrder(models.Model):
                         issue=issue,
                     )
                 )
-            else:
-                warnings.append((order, issue))
-        return warnings, overridden
+            overridden.append((order, issue))
+        return overridden
 
     def action_confirm(self):
-        warnings, overridden = self._credit_control_check()
+        overridden = self._credit_control_check()
         override = overridden and self._credit_control_override()
         res = super().action_confirm()
         for order, issue in overridden:
@@ -625,20 +674,6 @@ class SaleOrder(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        for order, issue in warnings:
-            order.message_post(body=self.env._("Confirmed despite a credit warning: %(issue)s", issue=issue))
-        if warnings and res is True:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "warning",
-                    "sticky": True,
-                    "title": self.env._("Credit warning"),
-                    "message": "\n".join(issue for _order, issue in warnings),
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
         return res
 
     def action_open_credit_override(self):
@@ -650,67 +685,6 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": {"default_order_ids": [Command.set(self.ids)]},
         }
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _crm_erp_bridge_demo(self, steps):
-        """Walk demo orders through Odoo's own flows: ``steps`` maps an order's xml id to the
-        steps to apply in turn: confirm, deliver (all) or deliver:QTY (each move), invoice,
-        pay or pay:AMOUNT, cancel, late (commitment date in the past), overdue.
-
-        The invoices and payments made get XML ids of this addon: they are demo records of its
-        own, which its uninstall removes (and nothing a user made from a demo order)."""
-        for xmlid, order_steps in steps.items():
-            order = self.env.ref(xmlid)
-            made = []
-            for step in order_steps:
-                name, _sep, arg = step.partition(":")
-                if name == "confirm":
-                    override = CreditOverride(self.env._("Demo data: confirmed on purpose."))
-                    order.with_context(**{CREDIT_OVERRIDE_KEY: override}).action_confirm()
-                elif name == "deliver":
-                    pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-                    for move in pickings.move_ids:
-                        self.env["stock.quant"]._update_available_quantity(
-                            move.product_id, move.location_id, move.product_uom_qty
-                        )
-                    pickings.action_assign()
-                    for move in pickings.move_ids:
-                        move.quantity = float(arg) if arg else move.product_uom_qty
-                        move.picked = True
-                    pickings._action_done()
-                elif name == "invoice":
-                    invoices = order._create_invoices(final=True)
-                    invoices.action_post()
-                    made += [("invoice", invoice) for invoice in invoices]
-                elif name == "overdue":
-                    order.invoice_ids.write(
-                        {"invoice_date_due": fields.Date.subtract(fields.Date.today(), days=20)}
-                    )
-                elif name == "pay":
-                    invoices = order.invoice_ids.filtered(
-                        lambda m: m.state == "posted" and m.payment_state != "paid"
-                    )
-                    register = (
-                        self.env["account.payment.register"]
-                        .with_context(active_model="account.move", active_ids=invoices.ids)
-                        .create({"amount": float(arg)} if arg else {})
-                    )
-                    made += [("payment", payment) for payment in register._create_payments()]
-                    register.unlink()
-                elif name == "cancel":
-                    order._action_cancel()
-                elif name == "late":
-                    order.commitment_date = fields.Datetime.subtract(fields.Datetime.now(), days=3)
-            self.env["ir.model.data"]._update_xmlids(
-                [
-                    {"xml_id": f"{xmlid}_{kind}_{index}", "record": record, "noupdate": True}
-                    for index, (kind, record) in enumerate(made, 1)
-                ]
-            )
 
     # ------------------------------------------------------------------
     # Batch actions of the cockpit

@@ -52,18 +52,20 @@ class SaleOrderLine(models.Model):
         goods = draft.filtered(
             lambda line: line.product_id and not line.display_type and line.product_id.type != "service"
         )
-        for line in goods.sorted(lambda line: (line.order_id.id, line.sequence, line.id or 0)):
-            order = line.order_id
-            lead = (line.customer_lead or 0.0) + (order.company_id.security_lead or 0.0)
-            ready = now
-            if line.product_id.is_storable and order.warehouse_id:
+        lines = goods.sorted(lambda line: (line.order_id.id, line.sequence, line.id or 0))
+        needs = {}
+        for line in lines:
+            if line.product_id.is_storable and line.order_id.warehouse_id:
                 qty = line.product_uom._compute_quantity(
                     line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False
                 )
-                key = (order.id, order.warehouse_id.id, line.product_id.id)
-                ready = line._promise_ready_datetime(qty + taken[key], now)
+                key = (line.order_id.id, line.order_id.warehouse_id.id, line.product_id.id)
                 taken[key] += qty
-            wanted[line] = (ready + timedelta(days=lead)).date()
+                needs[line] = taken[key]
+        ready = self._promise_ready_datetimes(needs, now)
+        for line in lines:
+            lead = (line.customer_lead or 0.0) + (line.order_id.company_id.security_lead or 0.0)
+            wanted[line] = (ready.get(line, now) + timedelta(days=lead)).date()
         for line, day in self._promise_working_days(wanted).items():
             line.promised_date = day
 
@@ -96,29 +98,59 @@ class SaleOrderLine(models.Model):
                 result[line] = working[index] if index < len(working) else day
         return result
 
-    def _promise_ready_datetime(self, qty, now):
-        """When ``qty`` of the line's product is free in the order's warehouse."""
-        self.ensure_one()
-        warehouse = self.order_id.warehouse_id
-        product = self.product_id.with_context(warehouse_id=warehouse.id)
-        free = product.qty_available - product.outgoing_qty
-        if free >= qty:
-            return now
-        incoming = self.env["stock.move"].search_fetch(
+    @api.model
+    def _promise_ready_datetimes(self, needs, now):
+        """{line: when the quantity ``needs[line]`` of its product is free in its order's warehouse}.
+
+        Free is on hand minus what other deliveries take; short of it, incoming receipts to the
+        warehouse in date order; short of them, the vendor lead time. Read for all the lines at
+        once (stock per warehouse, one search of the incoming moves, the vendors of every
+        product together): the query count does not depend on the number of lines.
+        """
+        result = {}
+        by_warehouse = defaultdict(list)
+        for line in needs:
+            by_warehouse[line.order_id.warehouse_id].append(line)
+        free = {}
+        for warehouse, lines in by_warehouse.items():
+            products = self.env["product.product"].with_context(warehouse_id=warehouse.id)
+            products = products.browse({line.product_id.id for line in lines})
+            for product in products:
+                free[warehouse.id, product.id] = product.qty_available - product.outgoing_qty
+        short = {
+            line: qty
+            for line, qty in needs.items()
+            if free[line.order_id.warehouse_id.id, line.product_id.id] < qty
+        }
+        result.update(dict.fromkeys(set(needs) - set(short), now))
+        if not short:
+            return result
+        incoming = defaultdict(list)
+        moves = self.env["stock.move"].search_fetch(
             [
-                ("product_id", "=", product.id),
+                ("product_id", "in", [line.product_id.id for line in short]),
                 ("state", "in", ("waiting", "confirmed", "partially_available", "assigned")),
-                ("location_dest_id.warehouse_id", "=", warehouse.id),
+                ("location_dest_id.warehouse_id", "in", [line.order_id.warehouse_id.id for line in short]),
                 ("location_id.usage", "not in", ("internal", "view")),
             ],
-            ["product_qty", "date"],
+            ["product_id", "product_qty", "date", "location_dest_id"],
             order="date, id",
         )
-        for move in incoming:
-            free += move.product_qty
-            if free >= qty:
-                return max(move.date, now)
-        seller = (
-            product._select_seller(quantity=qty - free, uom_id=product.uom_id) or (product.seller_ids[:1])
-        )
-        return now + timedelta(days=seller.delay or 0)
+        for move in moves:
+            incoming[move.location_dest_id.warehouse_id.id, move.product_id.id].append(move)
+        for line, qty in short.items():
+            key = line.order_id.warehouse_id.id, line.product_id.id
+            available = free[key]
+            for move in incoming[key]:
+                available += move.product_qty
+                if available >= qty:
+                    result[line] = max(move.date, now)
+                    break
+            else:
+                product = line.product_id
+                seller = (
+                    product._select_seller(quantity=qty - available, uom_id=product.uom_id)
+                    or (product.seller_ids[:1])
+                )
+                result[line] = now + timedelta(days=seller.delay or 0)
+        return result

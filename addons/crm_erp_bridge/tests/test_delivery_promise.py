@@ -130,16 +130,51 @@ class TestDeliveryPromise(OrderToCashCommon):
                 expected += timedelta(days=1)
             self.assertEqual(order.promised_date, expected, f"sale_delay {delay}")
 
-    def _promise_queries(self, count):
-        """Queries spent computing the promise of a quotation of ``count`` in-stock products."""
+    def _promise_queries(self, count, supply="stock"):
+        """Queries spent computing the promise of a quotation of ``count`` storable products.
+
+        ``supply``: "stock" (on hand), "receipt" (none on hand, an incoming receipt for each),
+        "vendor" (none on hand nor incoming: the vendor lead time).
+        """
         products = self.env["product.product"].create(
             [
-                {"name": f"Promise {count}/{i}", "type": "consu", "is_storable": True, "sale_delay": i % 3}
+                {
+                    "name": f"Promise {supply} {count}/{i}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "sale_delay": i % 3,
+                    "seller_ids": [Command.create({"partner_id": self.vendor.id, "delay": 4 + i % 5})],
+                }
                 for i in range(count)
             ]
         )
-        for product in products:
-            self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 10.0)
+        if supply == "stock":
+            for product in products:
+                self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 10.0)
+        elif supply == "receipt":
+            supplier = self.env.ref("stock.stock_location_suppliers")
+            receipt = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": self.warehouse.in_type_id.id,
+                    "location_id": supplier.id,
+                    "location_dest_id": self.warehouse.lot_stock_id.id,
+                    "scheduled_date": fields.Datetime.now() + timedelta(days=5),
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": "receipt",
+                                "product_id": product.id,
+                                "product_uom_qty": 10,
+                                "product_uom": product.uom_id.id,
+                                "location_id": supplier.id,
+                                "location_dest_id": self.warehouse.lot_stock_id.id,
+                            }
+                        )
+                        for product in products
+                    ],
+                }
+            )
+            receipt.action_confirm()
         order = self._order([(product, 1) for product in products], confirm=False)
         self.env.flush_all()
         self.env.invalidate_all()
@@ -149,9 +184,30 @@ class TestDeliveryPromise(OrderToCashCommon):
         lines.fetch(["promised_date"])
         lines.mapped("promised_date")
         queries = self.env.cr.sql_log_count - before
-        self.assertTrue(all(lines.mapped("promised_date")))
+        expected = {
+            line: self._days(line.product_id.sale_delay + 1 + {"stock": 0, "receipt": 5}.get(supply, 0))
+            for line in lines
+        }
+        if supply == "vendor":
+            expected = {
+                line: self._days(line.product_id.sale_delay + 1 + line.product_id.seller_ids.delay)
+                for line in lines
+            }
+        if self.env.company.resource_calendar_id:  # Monday to Friday
+            for line, day in expected.items():
+                while day.weekday() >= 5:
+                    day += timedelta(days=1)
+                expected[line] = day
+        self.assertEqual({line: line.promised_date for line in lines}, expected, supply)
         return queries
 
     def test_promise_queries_do_not_grow_with_lines(self):
         self.env.company.resource_calendar_id = self.calendar
         self.assertEqual(self._promise_queries(5), self._promise_queries(40))
+
+    def test_promise_queries_do_not_grow_with_lines_to_replenish(self):
+        """Out of stock too: incoming receipts and vendor lead times are read for all lines."""
+        self.env.company.resource_calendar_id = self.calendar
+        for supply in ("receipt", "vendor"):
+            with self.subTest(supply=supply):
+                self.assertEqual(self._promise_queries(5, supply), self._promise_queries(40, supply))

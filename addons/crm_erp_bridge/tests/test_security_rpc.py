@@ -273,6 +273,7 @@ class TestBridgeSecurityRpc(RpcAttackCase):
                 "delivery_on_time",
                 "credit_control_warning",
                 "is_credit_blocked",
+                "has_overdue_invoice",
                 "promise_warning",
             )
         ]
@@ -379,7 +380,24 @@ class TestBridgeSecurityRpc(RpcAttackCase):
             # the whole-database recompute and the demo walker are not callable remotely
             ("back_office", "sale.order", "_recompute_order_to_cash", [], None, None, REFUSED),
             ("sales_admin", "sale.order", "_cron_recompute_order_to_cash", [], None, None, REFUSED),
-            ("sales_admin", "sale.order", "_crm_erp_bridge_demo", [{}], None, None, REFUSED),
+            (
+                "sales_admin",
+                "crm.erp.bridge.demo",
+                "_confirm",
+                [["crm_erp_bridge.sale_order_demo_o2c_blocked"]],
+                None,
+                None,
+                REFUSED,
+            ),
+            (
+                "sales_admin",
+                "crm.erp.bridge.demo",
+                "_cancel",
+                ["crm_erp_bridge.sale_order_demo_o2c_paid"],
+                None,
+                None,
+                REFUSED,
+            ),
             # cockpit batch actions: the user's own rights on the orders
             ("portal", "sale.order", "action_o2c_post_invoices", [orders.ids], None, None, REFUSED),
             ("employee", "sale.order", "action_o2c_create_invoices", [orders.ids], None, None, REFUSED),
@@ -395,8 +413,28 @@ class TestBridgeSecurityRpc(RpcAttackCase):
                 None,
                 REFUSED,
             ),
+            (
+                "sales_admin",
+                "res.company",
+                "write",
+                [self.company_a.ids, {"credit_control_block": False}],
+                None,
+                None,
+                REFUSED,
+            ),
+            (
+                "back_office",
+                "res.config.settings",
+                "create",
+                [{"credit_control_block": False}],
+                None,
+                None,
+                REFUSED,
+            ),
         ]
         self.run_table(table, orders)
+        self.company_a.invalidate_recordset()
+        self.assertEqual(self.company_a.credit_control_policy, "block")
 
     def test_cron_recompute_runs_for_every_company(self):
         """The recompute stays a scheduled job of the system: it sees every company's orders."""

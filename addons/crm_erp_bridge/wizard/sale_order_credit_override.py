@@ -1,7 +1,6 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
 
-from ..models.sale_order import CREDIT_OVERRIDE_GROUP, CREDIT_OVERRIDE_KEY, CreditOverride
+from ..models.sale_order import CREDIT_OVERRIDE_KEY, CreditOverride
 
 
 class SaleOrderCreditOverride(models.TransientModel):
@@ -14,8 +13,7 @@ class SaleOrderCreditOverride(models.TransientModel):
     def action_confirm(self):
         """The only way to confirm over a credit block: manager check, then the override."""
         self.ensure_one()
-        if not self.env.user.has_group(CREDIT_OVERRIDE_GROUP):
-            raise AccessError(self.env._("Only a Sales Administrator can override the credit block."))
+        self.env["sale.order"]._check_credit_override_right()
         # Every order asked for, not only those a many2many read lets through: one the manager
         # may not change is refused, not skipped.
         orders = self.env["sale.order"].browse(self.sudo().order_ids.ids)
