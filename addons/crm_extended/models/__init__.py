@@ -17,6 +17,5 @@ from . import (
     res_partner,
     res_partner_service,
     sale_order,
-    sale_order_line,
 )
 from . import crm_partner_timeline

@@ -326,6 +326,15 @@ class ResPartner(models.Model):
             document_company,
         )
 
+    def write(self, vals):
+        # a contact's orders and invoices count for his company: moving him moves them
+        moved = bool({"parent_id", "is_company"} & set(vals))
+        before = self.commercial_partner_id.ids if moved else []
+        res = super().write(vals)
+        if moved:
+            self._crm_queue_customer_360(before + self.commercial_partner_id.ids)
+        return res
+
     @api.model
     def _refresh_customer_360(self, partner_ids=None):
         """Recompute the stored 360 figures of the given commercial partners (all when None).
@@ -440,26 +449,56 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _crm_queue_customer_360(self, partner_ids):
-        """Refresh the 360 figures of these commercial partners once, when the transaction
-        commits (a precommit hook): never in the middle of a user's action, where flushing
-        every pending order and invoice would run ahead of core's own flow."""
-        if not partner_ids:
+    def _crm_queue_customer_360(self, partner_ids=(), order_ids=(), move_ids=()):
+        """Refresh the 360 figures of these commercial partners, and of the customers of these
+        orders and customer invoices, once, when the transaction commits (a precommit hook):
+        never in the middle of a user's action, where flushing every pending order and invoice
+        would run ahead of core's own flow. Orders and invoices are read at commit time, so
+        whatever wrote them last (a user, a compute, core's SQL) decides whose figures move."""
+        if not (partner_ids or order_ids or move_ids):
             return
         precommit = self.env.cr.precommit
-        queued = precommit.data.get(CUSTOMER_360_QUEUE)
-        if queued is None:
-            queued = precommit.data[CUSTOMER_360_QUEUE] = set()
+        queue = precommit.data.get(CUSTOMER_360_QUEUE)
+        if queue is None:
+            queue = precommit.data[CUSTOMER_360_QUEUE] = {"partners": set(), "orders": set(), "moves": set()}
             partners = self.env["res.partner"].sudo().with_context(active_test=False)
+            precommit.add(partners._crm_run_customer_360_queue)
+        queue["partners"].update(partner_ids)
+        queue["orders"].update(order_ids)
+        queue["moves"].update(move_ids)
 
-            @precommit.add
-            def refresh_customer_360():
-                ids = precommit.data.pop(CUSTOMER_360_QUEUE, set())
-                ids = partners.browse(ids).exists().ids
-                if ids:
-                    partners._refresh_customer_360(ids)
-
-        queued.update(partner_ids)
+    def _crm_run_customer_360_queue(self):
+        """The precommit hook: refresh the customers queued in this transaction."""
+        # what is still pending is written first (it may queue more), then the queue is read
+        self.env["sale.order"].flush_model()
+        self.env["account.move"].flush_model()
+        self.flush_model(["commercial_partner_id", "company_id"])
+        queue = self.env.cr.precommit.data.pop(CUSTOMER_360_QUEUE, None)
+        if not queue:
+            return
+        ids = set(queue["partners"])
+        if queue["orders"]:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT p.commercial_partner_id FROM sale_order so"
+                    " JOIN res_partner p ON p.id = so.partner_id WHERE so.id = ANY(%s)",
+                    list(queue["orders"]),
+                )
+            )
+            ids.update(r[0] for r in self.env.cr.fetchall())
+        if queue["moves"]:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT p.commercial_partner_id FROM account_move m"
+                    " JOIN res_partner p ON p.id = m.partner_id"
+                    " WHERE m.id = ANY(%s) AND m.move_type IN ('out_invoice', 'out_refund')",
+                    list(queue["moves"]),
+                )
+            )
+            ids.update(r[0] for r in self.env.cr.fetchall())
+        ids = self.browse(ids - {None}).exists().ids
+        if ids:
+            self._refresh_customer_360(ids)
 
     @api.model
     def _cron_refresh_customer_360(self):

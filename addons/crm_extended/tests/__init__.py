@@ -1,5 +1,6 @@
 from . import (
     test_customer_360,
+    test_customer_360_paths,
     test_data_quality,
     test_duplicates,
     test_install,
