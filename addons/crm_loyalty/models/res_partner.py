@@ -31,7 +31,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends(
-        "crm_loyalty_card_ids.tier_id",
+        "crm_loyalty_card_ids.tier_id.min_qualifying_points",
         "crm_loyalty_card_ids.active",
         "crm_loyalty_card_ids.program_id.program_type",
     )

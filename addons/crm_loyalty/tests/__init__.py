@@ -3,6 +3,7 @@ from . import (
     test_earn_timing,
     test_install,
     test_ledger_tiers,
+    test_partner_figures,
     test_portal,
     test_reports,
     test_reversal_concurrency,
