@@ -4,6 +4,7 @@ from . import (
     test_data_quality,
     test_duplicates,
     test_install,
+    test_install_fill,
     test_rfm,
     test_security_rpc_customer,
     test_security_rpc_service,
