@@ -1,3 +1,5 @@
+from collections import deque
+
 from odoo.tests import tagged
 
 from .common import LoyaltyCase
@@ -38,3 +40,29 @@ class TestPartnerFigures(LoyaltyCase):
         bronze.min_qualifying_points = 1000
         self.env.flush_all()
         self.assertEqual(self.customer.loyalty_tier_id, bronze)
+
+    def test_install_computes_only_holders_of_a_tier(self):
+        # installing on a database with many contacts: no ORM recompute of every contact
+        card = self.env["loyalty.card"].create(
+            {"program_id": self.program.id, "partner_id": self.customer.id}
+        )
+        card.tier_id = self.gold
+        other = self.env["res.partner"].create({"name": "No card"})
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE res_partner DROP COLUMN loyalty_tier_id")
+        self.env["res.partner"].invalidate_model(["loyalty_tier_id"])
+        registry = self.env.registry
+        registry._post_init_queue, registry._foreign_keys, registry._is_install = deque(), {}, True
+        try:
+            self.env["res.partner"]._auto_init()
+        finally:
+            del registry._post_init_queue, registry._foreign_keys, registry._is_install
+        field = self.env["res.partner"]._fields["loyalty_tier_id"]
+        cards = self.env["loyalty.card"].with_context(active_test=False)
+        holders = cards.search([("tier_id", "!=", False)]).partner_id
+        self.assertIn(self.customer, holders)
+        self.assertEqual(self.env.records_to_compute(field), holders)  # not every contact
+        self.env.flush_all()
+        self.env["res.partner"].invalidate_model()
+        self.assertEqual(self.customer.loyalty_tier_id, self.gold)
+        self.assertFalse(other.loyalty_tier_id)
