@@ -12,7 +12,12 @@ WARM = 20
 
 
 def setup(env, count):
-    """The same program, customers, products (in stock when sale_stock is there) and quotations."""
+    """The same program, customers, products (in stock when sale_stock is there) and quotations;
+    a database kept by an earlier run (--keep-db, --reuse-db) keeps its program and products."""
+    if env["loyalty.program"].search([("name", "=", "Bench Club")]):
+        partners = env["res.partner"].search([("name", "=like", "Bench Customer %")], order="id")
+        products = env["product.product"].search([("name", "=like", "Bench Product %")], order="id")
+        return create_orders(env, count, partners, products)
     env["loyalty.program"].create(
         {
             "name": "Bench Club",
@@ -43,6 +48,10 @@ def setup(env, count):
         warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
         for product in products:
             env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1_000_000)
+    return create_orders(env, count, partners, products)
+
+
+def create_orders(env, count, partners, products):
     orders = env["sale.order"].create(
         [
             {

@@ -58,8 +58,16 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         for order in self:
             partner = order.partner_id.commercial_partner_id
-            order.customer_rfm_segment = partner.rfm_segment
-            order.customer_churn_risk = partner.churn_risk
+            vals = {
+                fname: value
+                for fname, value in (
+                    ("customer_rfm_segment", partner.rfm_segment),
+                    ("customer_churn_risk", partner.churn_risk),
+                )
+                if order[fname] != value
+            }
+            if vals:  # a quotation usually follows its customer already: no write on confirming
+                order.write(vals)
         return super()._action_confirm()
 
     def _crm_queue_360(self):
