@@ -67,9 +67,9 @@ clone(
     N_ORDERS,
     {
         "name": "'BENCH/' || g",
-        "partner_id": f"{p0} + mod(g * 7919, {N_CUSTOMERS})",
-        "partner_invoice_id": f"{p0} + mod(g * 7919, {N_CUSTOMERS})",
-        "partner_shipping_id": f"{p0} + mod(g * 7919, {N_CUSTOMERS})",
+        "partner_id": f"{p0} + mod(g::bigint * 7919, {N_CUSTOMERS})",
+        "partner_invoice_id": f"{p0} + mod(g::bigint * 7919, {N_CUSTOMERS})",
+        "partner_shipping_id": f"{p0} + mod(g::bigint * 7919, {N_CUSTOMERS})",
         "state": "CASE WHEN mod(g, 10) = 0 THEN 'draft' ELSE 'sale' END",
         "date_order": "now() - mod(g, 1095) * interval '1 day'",
         "amount_untaxed": "(10 + mod(g, 500))::numeric",
@@ -83,7 +83,7 @@ clone(
     N_ORDERS,
     {
         "order_id": f"{o0} - 1 + g",
-        "order_partner_id": f"{p0} + mod(g * 7919, {N_CUSTOMERS})",
+        "order_partner_id": f"{p0} + mod(g::bigint * 7919, {N_CUSTOMERS})",
         "price_unit": "(10 + mod(g, 500))::numeric",
         "price_subtotal": "(10 + mod(g, 500))::numeric",
         "price_total": "(10 + mod(g, 500))::numeric",
