@@ -12,6 +12,5 @@ from . import (
     res_config_settings,
     res_partner,
     sale_order,
-    sale_order_line,
 )
 from . import crm_partner_timeline

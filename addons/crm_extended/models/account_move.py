@@ -1,25 +1,27 @@
-from odoo import models
+from odoo import api, models
+
+# the columns of account_move the customer 360 figures are computed from
+CUSTOMER_360_COLUMNS = frozenset({"state", "move_type", "partner_id", "amount_untaxed_signed", "company_id"})
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _crm_refresh_360(self):
-        customers = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
-        if customers:
-            self.env["res.partner"]._crm_queue_customer_360(customers.commercial_partner_id.ids)
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        self.env["res.partner"]._crm_queue_customer_360(move_ids=moves.ids)
+        return moves
 
-    def _post(self, soft=True):
-        posted = super()._post(soft=soft)
-        posted._crm_refresh_360()
-        return posted
-
-    def button_draft(self):
-        res = super().button_draft()
-        self._crm_refresh_360()
-        return res
-
-    def button_cancel(self):
-        res = super().button_cancel()
-        self._crm_refresh_360()
+    def _write_multi(self, vals_list):
+        # Every stored value reaches the table here, whatever the path: posting, reset to
+        # draft, cancelling, a reversal's refund, or a compute moving the untaxed amount.
+        res = super()._write_multi(vals_list)
+        ids = [
+            record.id
+            for record, vals in zip(self, vals_list, strict=True)
+            if not CUSTOMER_360_COLUMNS.isdisjoint(vals)
+        ]
+        if ids:
+            self.env["res.partner"]._crm_queue_customer_360(move_ids=ids)
         return res

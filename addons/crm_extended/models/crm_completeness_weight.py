@@ -44,9 +44,7 @@ class CrmCompletenessWeight(models.Model):
         return {r.field_name: r.weight for r in records}
 
     def _recompute_partners(self):
-        partners = self.env["res.partner"].with_context(active_test=False).search([])
-        self.env.add_to_compute(self.env["res.partner"]._fields["data_completeness"], partners)
-        partners._recompute_recordset(["data_completeness"])
+        self.env["res.partner"]._crm_queue_data_completeness()
 
     @api.model_create_multi
     def create(self, vals_list):

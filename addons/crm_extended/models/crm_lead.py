@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from .res_partner import RFM_SEGMENTS
 
@@ -50,6 +51,31 @@ class CrmSegmentMirrorMixin(models.AbstractModel):
 
     def _search_customer_segment_ids(self, operator, value):
         return [("partner_id.commercial_partner_id.segment_ids", operator, value)]
+
+    def _auto_init(self):
+        # Installing on a database with history: the mirror columns are created here, so the
+        # ORM does not recompute (and write) them for every order and lead in batches; they
+        # start as the customers' segments, which a first install has not scored yet.
+        cr = self.env.cr
+        new = self._auto and not column_exists(cr, self._table, "customer_rfm_segment")
+        if new:
+            create_column(cr, self._table, "customer_rfm_segment", "varchar")
+            create_column(cr, self._table, "customer_churn_risk", "varchar")
+        res = super()._auto_init()
+        if new and column_exists(cr, "res_partner", "rfm_segment"):
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s d
+                       SET customer_rfm_segment = cp.rfm_segment, customer_churn_risk = cp.churn_risk
+                      FROM res_partner p JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                     WHERE d.partner_id = p.id
+                       AND (cp.rfm_segment IS NOT NULL OR cp.churn_risk IS NOT NULL)
+                    """,
+                    table=SQL.identifier(self._table),
+                )
+            )
+        return res
 
     def _segment_sync_scope(self):
         """Which documents follow their customer's segment as it changes (SQL on alias d)."""

@@ -3,7 +3,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 from .crm_access import check_crm_manager
 from .crm_name_normalize import normalize_name, normalize_phone, normalize_vat
@@ -83,6 +84,17 @@ DEFAULT_COMPLETENESS_WEIGHTS = {
 
 
 CUSTOMER_360_QUEUE = "crm_extended.customer_360"
+COMPLETENESS_QUEUE = "crm_extended.data_completeness"
+# stored computes of this addon on res_partner, filled in batches on install (see _auto_init)
+QUALITY_FIELDS = ("data_completeness", "name_normalized", "vat_normalized", "phone_e164")
+
+
+def completeness_score(values, weights):
+    """0-100: the weighted share of the fields that are set (values: field name -> value)."""
+    total = sum(weights.values())
+    if not total:
+        return 100
+    return round(100 * sum(w for fname, w in weights.items() if values.get(fname)) / total)
 
 
 class ResPartner(models.Model):
@@ -297,26 +309,116 @@ class ResPartner(models.Model):
     @api.depends(*[f for f, _label in COMPLETENESS_FIELDS])
     def _compute_data_completeness(self):
         weights = self.env["crm.completeness.weight"].sudo()._get_weights()
-        total = sum(weights.values())
         for partner in self:
-            if not total:
-                partner.data_completeness = 100
-                continue
-            got = sum(w for fname, w in weights.items() if partner[fname])
-            partner.data_completeness = round(100 * got / total)
+            partner.data_completeness = completeness_score({f: partner[f] for f in weights}, weights)
 
     @api.depends("name", "vat", "phone", "mobile", "country_id")
     def _compute_normalized(self):
         for partner in self:
-            partner.name_normalized = normalize_name(partner.name) or False
-            partner.vat_normalized = normalize_vat(partner.vat)
-            number = partner.phone or partner.mobile
-            country = partner.country_id or self.env.company.country_id
-            formatted = number and partner._phone_format(number=number, country=country)
-            if formatted == number or (number and not formatted and number.lstrip().startswith("+")):
-                # phone_validation returns the number untouched without `phonenumbers`
-                formatted = normalize_phone(number, country.phone_code)
-            partner.phone_e164 = formatted or False
+            partner.name_normalized, partner.vat_normalized, partner.phone_e164 = (
+                partner._crm_normalized_values(
+                    partner.name, partner.vat, partner.phone, partner.mobile, partner.country_id
+                )
+            )
+
+    @api.model
+    def _crm_normalized_values(self, name, vat, phone, mobile, country):
+        """The duplicate scan's keys of one contact: normalized name, VAT and E.164 phone."""
+        number = phone or mobile
+        country = country or self.env.company.country_id
+        formatted = number and self.browse()._phone_format(number=number, country=country)
+        if formatted == number or (number and not formatted and number.lstrip().startswith("+")):
+            # phone_validation returns the number untouched without `phonenumbers`
+            formatted = normalize_phone(number, country.phone_code)
+        return normalize_name(name) or False, normalize_vat(vat), formatted or False
+
+    def _auto_init(self):
+        # Installing on a database with many contacts: the data-quality columns are created
+        # here and filled in batches with the computes' own rules (_crm_fill_quality), instead
+        # of an ORM recompute over every contact.
+        cr = self.env.cr
+        new = [fname for fname in QUALITY_FIELDS if not column_exists(cr, "res_partner", fname)]
+        for fname in new:
+            create_column(cr, "res_partner", fname, self._fields[fname].column_type[1])
+        res = super()._auto_init()
+        if new:
+            self._crm_fill_quality(new)
+        return res
+
+    @api.model
+    def _crm_fill_quality(self, fnames, batch_size=20000):
+        """Recompute stored data-quality fields of every contact, in batches read and written
+        with SQL (one UPDATE per batch, changed rows only), with the same rules as the computes.
+        Used on install and when the completeness weights change."""
+        cr = self.env.cr
+        weights = DEFAULT_COMPLETENESS_WEIGHTS
+        if "data_completeness" in fnames and table_exists(cr, "crm_completeness_weight"):
+            weights = self.env["crm.completeness.weight"].sudo()._get_weights()
+        read = {f for f, _label in COMPLETENESS_FIELDS} | {"name", "vat", "phone", "mobile", "country_id"}
+        read = sorted(f for f in read if column_exists(cr, "res_partner", f))
+        countries = {c.id: c for c in self.env["res.country"].search([])}
+        self.flush_model([*read, *fnames])
+        cr.execute("SELECT id FROM res_partner ORDER BY id")
+        ids = [r[0] for r in cr.fetchall()]
+        for batch in split_every(batch_size, ids):
+            cr.execute(
+                SQL(
+                    "SELECT id, %s, %s FROM res_partner WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(f) for f in read),
+                    SQL(", ").join(SQL.identifier(f) for f in fnames),
+                    list(batch),
+                )
+            )
+            rows = []
+            for row in cr.fetchall():
+                values = dict(zip(read, row[1 : len(read) + 1], strict=True))
+                old = row[len(read) + 1 :]
+                new = {}
+                if "data_completeness" in fnames:
+                    new["data_completeness"] = completeness_score(values, weights)
+                if {"name_normalized", "vat_normalized", "phone_e164"} & set(fnames):
+                    keys = self._crm_normalized_values(
+                        values["name"],
+                        values["vat"],
+                        values["phone"],
+                        values["mobile"],
+                        countries.get(values["country_id"], self.env["res.country"]),
+                    )
+                    new.update(zip(("name_normalized", "vat_normalized", "phone_e164"), keys, strict=True))
+                new = [None if new[f] is False else new[f] for f in fnames]
+                if tuple(new) != tuple(old):
+                    rows.append((row[0], *new))
+            if rows:
+                columns = list(zip(*rows, strict=True))
+                types = ["int4"] + [self._fields[f].column_type[1] for f in fnames]
+                cr.execute(
+                    SQL(
+                        "UPDATE res_partner p SET %s FROM (SELECT * FROM unnest(%s) AS t(id, %s)) v"
+                        " WHERE p.id = v.id",
+                        SQL(", ").join(
+                            SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f)) for f in fnames
+                        ),
+                        SQL(", ").join(
+                            SQL("%s::%s[]", list(col), SQL(t)) for col, t in zip(columns, types, strict=True)
+                        ),
+                        SQL(", ").join(SQL.identifier(f) for f in fnames),
+                    )
+                )
+        self.invalidate_model(list(fnames))
+
+    @api.model
+    def _crm_queue_data_completeness(self):
+        """Recompute every contact's completeness once, when the transaction commits: the
+        weights change one record at a time (seven on install), the figures once."""
+        precommit = self.env.cr.precommit
+        if not precommit.data.get(COMPLETENESS_QUEUE):
+            precommit.data[COMPLETENESS_QUEUE] = True
+            partners = self.env["res.partner"].sudo()
+
+            @precommit.add
+            def refresh_data_completeness():
+                precommit.data.pop(COMPLETENESS_QUEUE, None)
+                partners._crm_fill_quality(["data_completeness"])
 
     # ------------------------------------------------------------------
     # Customer 360
@@ -334,6 +436,15 @@ class ResPartner(models.Model):
             customer,
             document_company,
         )
+
+    def write(self, vals):
+        # a contact's orders and invoices count for his company: moving him moves them
+        moved = bool({"parent_id", "is_company"} & set(vals))
+        before = self.commercial_partner_id.ids if moved else []
+        res = super().write(vals)
+        if moved:
+            self._crm_queue_customer_360(before + self.commercial_partner_id.ids)
+        return res
 
     @api.model
     def _refresh_customer_360(self, partner_ids=None):
@@ -449,26 +560,56 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _crm_queue_customer_360(self, partner_ids):
-        """Refresh the 360 figures of these commercial partners once, when the transaction
-        commits (a precommit hook): never in the middle of a user's action, where flushing
-        every pending order and invoice would run ahead of core's own flow."""
-        if not partner_ids:
+    def _crm_queue_customer_360(self, partner_ids=(), order_ids=(), move_ids=()):
+        """Refresh the 360 figures of these commercial partners, and of the customers of these
+        orders and customer invoices, once, when the transaction commits (a precommit hook):
+        never in the middle of a user's action, where flushing every pending order and invoice
+        would run ahead of core's own flow. Orders and invoices are read at commit time, so
+        whatever wrote them last (a user, a compute, core's SQL) decides whose figures move."""
+        if not (partner_ids or order_ids or move_ids):
             return
         precommit = self.env.cr.precommit
-        queued = precommit.data.get(CUSTOMER_360_QUEUE)
-        if queued is None:
-            queued = precommit.data[CUSTOMER_360_QUEUE] = set()
+        queue = precommit.data.get(CUSTOMER_360_QUEUE)
+        if queue is None:
+            queue = precommit.data[CUSTOMER_360_QUEUE] = {"partners": set(), "orders": set(), "moves": set()}
             partners = self.env["res.partner"].sudo().with_context(active_test=False)
+            precommit.add(partners._crm_run_customer_360_queue)
+        queue["partners"].update(partner_ids)
+        queue["orders"].update(order_ids)
+        queue["moves"].update(move_ids)
 
-            @precommit.add
-            def refresh_customer_360():
-                ids = precommit.data.pop(CUSTOMER_360_QUEUE, set())
-                ids = partners.browse(ids).exists().ids
-                if ids:
-                    partners._refresh_customer_360(ids)
-
-        queued.update(partner_ids)
+    def _crm_run_customer_360_queue(self):
+        """The precommit hook: refresh the customers queued in this transaction."""
+        # what is still pending is written first (it may queue more), then the queue is read
+        self.env["sale.order"].flush_model()
+        self.env["account.move"].flush_model()
+        self.flush_model(["commercial_partner_id", "company_id"])
+        queue = self.env.cr.precommit.data.pop(CUSTOMER_360_QUEUE, None)
+        if not queue:
+            return
+        ids = set(queue["partners"])
+        if queue["orders"]:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT p.commercial_partner_id FROM sale_order so"
+                    " JOIN res_partner p ON p.id = so.partner_id WHERE so.id = ANY(%s)",
+                    list(queue["orders"]),
+                )
+            )
+            ids.update(r[0] for r in self.env.cr.fetchall())
+        if queue["moves"]:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT p.commercial_partner_id FROM account_move m"
+                    " JOIN res_partner p ON p.id = m.partner_id"
+                    " WHERE m.id = ANY(%s) AND m.move_type IN ('out_invoice', 'out_refund')",
+                    list(queue["moves"]),
+                )
+            )
+            ids.update(r[0] for r in self.env.cr.fetchall())
+        ids = self.browse(ids - {None}).exists().ids
+        if ids:
+            self._refresh_customer_360(ids)
 
     @api.model
     def _cron_refresh_customer_360(self):

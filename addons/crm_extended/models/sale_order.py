@@ -2,6 +2,11 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+# the columns of sale_order the customer 360 figures are computed from
+CUSTOMER_360_COLUMNS = frozenset(
+    {"state", "partner_id", "date_order", "amount_untaxed", "currency_rate", "company_id"}
+)
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -53,13 +58,21 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         for order in self:
             partner = order.partner_id.commercial_partner_id
-            order.customer_rfm_segment = partner.rfm_segment
-            order.customer_churn_risk = partner.churn_risk
+            vals = {
+                fname: value
+                for fname, value in (
+                    ("customer_rfm_segment", partner.rfm_segment),
+                    ("customer_churn_risk", partner.churn_risk),
+                )
+                if order[fname] != value
+            }
+            if vals:  # a quotation usually follows its customer already: no write on confirming
+                order.write(vals)
         return super()._action_confirm()
 
     def _crm_queue_360(self):
         """The customers' 360 figures follow these orders when the transaction commits."""
-        self.env["res.partner"]._crm_queue_customer_360(self.partner_id.commercial_partner_id.ids)
+        self.env["res.partner"]._crm_queue_customer_360(order_ids=self.ids)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,12 +82,23 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if "partner_id" in vals:
-            self._crm_queue_360()  # the customer the orders leave
-        res = super().write(vals)
-        if {"state", "partner_id", "date_order", "amount_untaxed", "currency_rate"} & set(vals):
-            self._crm_queue_360()
+            # the customer the orders leave (the one they go to is read at commit time)
+            self.env["res.partner"]._crm_queue_customer_360(self.partner_id.commercial_partner_id.ids)
+        return super().write(vals)
+
+    def _write_multi(self, vals_list):
+        # Every stored value reaches the table here, whoever changed it: a user's write or a
+        # compute (line quantities and prices move amount_untaxed, a pricelist the rate).
+        res = super()._write_multi(vals_list)
+        ids = [
+            record.id
+            for record, vals in zip(self, vals_list, strict=True)
+            if not CUSTOMER_360_COLUMNS.isdisjoint(vals)
+        ]
+        if ids:
+            self.env["res.partner"]._crm_queue_customer_360(order_ids=ids)
         return res
 
     def unlink(self):
-        self._crm_queue_360()
+        self.env["res.partner"]._crm_queue_customer_360(self.partner_id.commercial_partner_id.ids)
         return super().unlink()

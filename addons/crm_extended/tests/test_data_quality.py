@@ -31,8 +31,10 @@ class TestDataQuality(CrmExtendedCase):
         Weight = self.env["crm.completeness.weight"]
         Weight.search([]).unlink()
         Weight.create({"field_name": "email", "weight": 1})
+        self.env.cr.flush()  # every contact is recomputed once, at commit
         self.assertEqual(partner.data_completeness, 100)
         Weight.create({"field_name": "vat", "weight": 3})
+        self.env.cr.flush()
         self.assertEqual(partner.data_completeness, 25)
 
     def test_completeness_by_salesperson(self):

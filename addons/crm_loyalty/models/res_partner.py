@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 
 class ResPartner(models.Model):
@@ -30,8 +31,26 @@ class ResPartner(models.Model):
         help="Spendable points on the customer's loyalty-program cards.",
     )
 
+    def _auto_init(self):
+        # Installing on a database with many contacts: the tier column is created here instead
+        # of an ORM recompute of every contact; only holders of a tiered card are computed
+        # (none on a first install, where the cards' tier is new too).
+        cr = self.env.cr
+        new = not column_exists(cr, "res_partner", "loyalty_tier_id")
+        if new:
+            create_column(cr, "res_partner", "loyalty_tier_id", "int4")
+        res = super()._auto_init()
+        if new and column_exists(cr, "loyalty_card", "tier_id"):
+            cr.execute(
+                "SELECT DISTINCT partner_id FROM loyalty_card WHERE tier_id IS NOT NULL AND partner_id IS NOT NULL"
+            )
+            holders = self.browse([row[0] for row in cr.fetchall()])
+            if holders:
+                self.env.add_to_compute(self._fields["loyalty_tier_id"], holders)
+        return res
+
     @api.depends(
-        "crm_loyalty_card_ids.tier_id",
+        "crm_loyalty_card_ids.tier_id.min_qualifying_points",
         "crm_loyalty_card_ids.active",
         "crm_loyalty_card_ids.program_id.program_type",
     )

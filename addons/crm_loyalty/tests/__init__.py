@@ -4,6 +4,7 @@ from . import (
     test_install,
     test_ledger_tiers,
     test_one_rule,
+    test_partner_figures,
     test_portal,
     test_reports,
     test_reversal_concurrency,
