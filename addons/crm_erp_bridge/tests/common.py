@@ -1,5 +1,6 @@
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.fields import Command
+from odoo.tests import TransactionCase
 
 
 class OrderToCashCommon(AccountTestInvoicingCommon):
@@ -74,3 +75,43 @@ class OrderToCashCommon(AccountTestInvoicingCommon):
             .create({} if amount is None else {"amount": amount})
         )
         return wizard._create_payments()
+
+
+class DeliveredOrderCase(TransactionCase):
+    """For the return flows of the glue addons: a stored product invoiced on order (40, 50 in
+    stock), a customer, and orders delivered and invoiced in one call."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Kettle",
+                "is_storable": True,
+                "list_price": 40.0,
+                "invoice_policy": "order",
+                "taxes_id": False,
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 50)
+        cls.customer = cls.env["res.partner"].create({"name": "Return Customer", "email": "rc@example.com"})
+
+    def make_delivered_order(self, qty=5, invoice=True):
+        """A confirmed order of ``qty`` kettles, delivered, and invoiced (posted) unless told not."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": qty})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.quantity = qty
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        if invoice:
+            order._create_invoices().action_post()
+        return order

@@ -1,5 +1,7 @@
 # ruff: noqa: I001
-# Order matters: crm_partner_timeline is a SQL view over the tables of the models before it.
+# Order matters: the segment mirror mixin comes before the models inheriting it (crm.lead,
+# sale.order); crm_partner_timeline is a SQL view over the tables of the models before it.
+from . import crm_segment_mirror_mixin
 from . import (
     account_move,
     base_partner_merge_automatic_wizard,

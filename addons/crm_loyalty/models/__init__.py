@@ -7,6 +7,7 @@ from . import (
     crm_loyalty_ledger,
     crm_loyalty_tier,
     crm_loyalty_trigger,
+    crm_loyalty_trigger_log,
     loyalty_card,
     loyalty_history,
     loyalty_program,

@@ -2,14 +2,16 @@ from odoo import Command
 from odoo.tests import TransactionCase
 
 
-class LoyaltyCase(TransactionCase):
+class LoyaltyFixtures:
+    """Fixtures shared by the loyalty tests, whatever their base class (TransactionCase,
+    RpcAttackCase): a points program (1 point per currency unit, 10 % off for 50 points, points
+    valid 12 months) and its Silver (100) and Gold (500) tiers."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, loyalty_no_mail=True))
-        cls.program = cls.env["loyalty.program"].create(
+    def make_program(cls, name="Club Test"):
+        return cls.env["loyalty.program"].create(
             {
-                "name": "Club Test",
+                "name": name,
                 "program_type": "loyalty",
                 "applies_on": "both",
                 "trigger": "auto",
@@ -27,22 +29,34 @@ class LoyaltyCase(TransactionCase):
                 ],
             }
         )
-        cls.silver, cls.gold = cls.env["crm.loyalty.tier"].create(
+
+    @classmethod
+    def make_tiers(cls, program, gold_multiplier=2):
+        return cls.env["crm.loyalty.tier"].create(
             [
                 {
-                    "program_id": cls.program.id,
+                    "program_id": program.id,
                     "name": "Silver",
                     "min_qualifying_points": 100,
                     "earn_multiplier": 1,
                 },
                 {
-                    "program_id": cls.program.id,
+                    "program_id": program.id,
                     "name": "Gold",
                     "min_qualifying_points": 500,
-                    "earn_multiplier": 2,
+                    "earn_multiplier": gold_multiplier,
                 },
             ]
         )
+
+
+class LoyaltyCase(LoyaltyFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, loyalty_no_mail=True))
+        cls.program = cls.make_program()
+        cls.silver, cls.gold = cls.make_tiers(cls.program)
         cls.product = cls.env["product.product"].create(
             {"name": "Tea", "list_price": 100.0, "type": "consu", "taxes_id": False}
         )

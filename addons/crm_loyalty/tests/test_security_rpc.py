@@ -7,6 +7,8 @@ from odoo.addons.crm_extended.tests.rpc import RpcAttackCase
 from odoo.tests import Form, tagged
 from odoo.tests.common import JsonRpcException
 
+from .common import LoyaltyFixtures
+
 # context keys that used to grant a skipped check or a bookkeeping value: a client may send
 # them, they must change nothing any more
 FORGED_CONTEXT = {
@@ -19,39 +21,15 @@ FORGED_CONTEXT = {
 
 
 @tagged("post_install", "-at_install")
-class TestLoyaltySecurityRpc(RpcAttackCase):
+class TestLoyaltySecurityRpc(LoyaltyFixtures, RpcAttackCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, loyalty_no_mail=True))
         cls.make_user("loyalty_manager", "crm_loyalty.group_crm_loyalty_manager")
         cls.make_user("loyalty_user", "crm_loyalty.group_crm_loyalty_user")
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "RPC Club",
-                "program_type": "loyalty",
-                "applies_on": "both",
-                "trigger": "auto",
-                "points_validity_months": 12,
-                "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 10,
-                            "discount_mode": "per_order",
-                            "required_points": 50,
-                        }
-                    )
-                ],
-            }
-        )
-        cls.silver, cls.gold = cls.env["crm.loyalty.tier"].create(
-            [
-                {"program_id": cls.program.id, "name": "Silver", "min_qualifying_points": 100},
-                {"program_id": cls.program.id, "name": "Gold", "min_qualifying_points": 500},
-            ]
-        )
+        cls.program = cls.make_program("RPC Club")
+        cls.silver, cls.gold = cls.make_tiers(cls.program, gold_multiplier=1)
         cls.product = cls.env["product.product"].create(
             {"name": "RPC Tea", "list_price": 1.0, "type": "consu", "taxes_id": False}
         )

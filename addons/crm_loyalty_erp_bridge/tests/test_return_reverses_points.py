@@ -1,9 +1,10 @@
 from odoo import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.addons.crm_erp_bridge.tests.common import DeliveredOrderCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
-class TestReturnReversesPoints(TransactionCase):
+class TestReturnReversesPoints(DeliveredOrderCase):
     """Goods come back and a credit note is made from the order lines (as the service return
     flow of crm_service_erp_bridge builds it): the points the returned goods earned go back.
     No service ticket is involved: the rule lives in crm_loyalty, on every posted credit note."""
@@ -11,19 +12,6 @@ class TestReturnReversesPoints(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Kettle",
-                "is_storable": True,
-                "list_price": 40.0,
-                "invoice_policy": "order",
-                "taxes_id": False,
-            }
-        )
-        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 50)
-        cls.customer = cls.env["res.partner"].create({"name": "Return Customer", "email": "rc@example.com"})
         cls.program = cls.env["loyalty.program"].create(
             {
                 "name": "Return Club",
@@ -33,21 +21,6 @@ class TestReturnReversesPoints(TransactionCase):
                 "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
             }
         )
-
-    def make_delivered_order(self, qty):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "warehouse_id": self.warehouse.id,
-                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": qty})],
-            }
-        )
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.quantity = qty
-        picking.button_validate()
-        order._create_invoices().action_post()
-        return order
 
     def test_return_credit_note_takes_back_the_points_of_the_returned_goods(self):
         order = self.make_delivered_order(qty=5)  # 5 x 40 = 200 points

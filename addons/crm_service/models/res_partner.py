@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .crm_ticket_config import SERVICE_READERS
+from .crm_ticket_team import SERVICE_READERS
 
 
 class ResPartner(models.Model):

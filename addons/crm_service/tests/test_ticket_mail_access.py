@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .test_ticket_sla import TicketCase
+from .common import TicketCase
 
 MAIL_NEW = """From: {sender}
 To: {to}

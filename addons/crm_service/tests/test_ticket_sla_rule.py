@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .test_ticket_sla import TicketCase
+from .common import TicketCase
 
 
 @tagged("post_install", "-at_install")

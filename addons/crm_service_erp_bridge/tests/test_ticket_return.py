@@ -1,45 +1,16 @@
 from odoo import Command
+from odoo.addons.crm_erp_bridge.tests.common import DeliveredOrderCase
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
-class TestTicketReturn(TransactionCase):
+class TestTicketReturn(DeliveredOrderCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Kettle",
-                "is_storable": True,
-                "list_price": 40.0,
-                "invoice_policy": "order",
-                "taxes_id": False,
-            }
-        )
-        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 50)
-        cls.customer = cls.env["res.partner"].create({"name": "Return Customer", "email": "rc@example.com"})
         cls.type_return = cls.env.ref("crm_service.ticket_type_return")
         cls.team = cls.env["crm.ticket.team"].create({"name": "Returns desk"})
-
-    def make_delivered_order(self, qty=5, invoice=True):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "warehouse_id": self.warehouse.id,
-                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": qty})],
-            }
-        )
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.quantity = qty
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
-        if invoice:
-            order._create_invoices().action_post()
-        return order
 
     def make_ticket(self, order, **vals):
         return self.env["crm.ticket"].create(

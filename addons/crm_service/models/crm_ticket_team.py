@@ -1,110 +1,11 @@
 import ast
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
 
-from .crm_ticket import TICKET_PRIORITIES
-
-# An SLA longer than a year of round-the-clock hours is a typing error; larger values also
-# overflow the deadline arithmetic (1e9 hours crashed ticket creation).
-MAX_SLA_HOURS = 8760
 # the filters of the team dashboard's links (action_open_tickets_filtered)
 DASHBOARD_FILTERS = ("unassigned", "at_risk", "breached")
 # who sees the service figures of a team (the teams themselves are readable by employees)
 SERVICE_READERS = "crm_extended.group_crm_service_user,sales_team.group_sale_salesman"
-
-
-class CrmTicketStage(models.Model):
-    _name = "crm.ticket.stage"
-    _description = "Ticket Stage"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    fold = fields.Boolean(help="Folded in the kanban view when empty.")
-    is_closed = fields.Boolean(
-        string="Closed Stage",
-        help="Tickets in this stage are solved or cancelled: the SLA clock stops and the "
-        "customer is asked to rate the service.",
-    )
-    sla_paused = fields.Boolean(
-        string="Pauses the SLA",
-        help="While a ticket sits in this stage (e.g. waiting on the customer), the "
-        "working hours spent there are added to its deadlines.",
-    )
-    team_ids = fields.Many2many(
-        "crm.ticket.team",
-        string="Teams",
-        help="Teams using this stage; empty means every team.",
-    )
-    description = fields.Text(translate=True)
-
-
-class CrmTicketType(models.Model):
-    _name = "crm.ticket.type"
-    _description = "Ticket Type"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    code = fields.Char(help="Technical key other modules rely on (e.g. 'return' creates return pickings).")
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    color = fields.Integer()
-
-    _sql_constraints = [
-        ("code_uniq", "unique(code)", "Two ticket types cannot share the same code."),
-    ]
-
-
-class CrmTicketSla(models.Model):
-    _name = "crm.ticket.sla"
-    _description = "Ticket SLA Policy"
-    _order = "team_id, sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    team_id = fields.Many2one("crm.ticket.team", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="team_id.company_id", store=True)
-    ticket_type_ids = fields.Many2many("crm.ticket.type", string="Ticket Types", help="Empty means any type.")
-    priority = fields.Selection(TICKET_PRIORITIES, help="Empty means any priority.")
-    response_hours = fields.Float(
-        string="First Response (working hours)",
-        help="Working hours of the team's calendar allowed before the first answer.",
-    )
-    resolution_hours = fields.Float(
-        string="Resolution (working hours)",
-        required=True,
-        help="Working hours of the team's calendar allowed to close the ticket.",
-    )
-    description = fields.Text(translate=True)
-
-    @api.constrains("response_hours", "resolution_hours")
-    def _check_hours(self):
-        for sla in self:
-            if sla.resolution_hours <= 0:
-                raise ValidationError(_("SLA %(name)s: the resolution time must be positive.", name=sla.name))
-            if sla.resolution_hours > MAX_SLA_HOURS:
-                raise ValidationError(
-                    _(
-                        "SLA %(name)s: the resolution time cannot exceed %(max)s working hours.",
-                        name=sla.name,
-                        max=MAX_SLA_HOURS,
-                    )
-                )
-            if sla.response_hours < 0 or sla.response_hours > sla.resolution_hours:
-                raise ValidationError(
-                    _(
-                        "SLA %(name)s: the first response time must be between 0 and the resolution time.",
-                        name=sla.name,
-                    )
-                )
-
-    def _matches(self, ticket_type, priority):
-        self.ensure_one()
-        return (not self.ticket_type_ids or ticket_type in self.ticket_type_ids) and (
-            not self.priority or self.priority == priority
-        )
 
 
 class CrmTicketTeam(models.Model):
