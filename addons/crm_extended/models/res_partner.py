@@ -447,20 +447,43 @@ class ResPartner(models.Model):
         return res
 
     @api.model
-    def _refresh_customer_360(self, partner_ids=None):
-        """Recompute the stored 360 figures of the given commercial partners (all when None).
+    def _refresh_customer_360(self, partner_ids=None, order_ids=(), move_ids=()):
+        """Recompute the stored 360 figures of the given commercial partners and of the
+        customers of the given orders and customer invoices (everyone's when nothing is given).
 
-        A few grouped SQL statements whatever the number of partners, with amounts in each
-        document's company currency converted to the partner's company currency.
+        A few statements whatever the number of customers: who they are (primary-key look-ups),
+        their orders' and invoices' figures (amounts in each document's company currency; a
+        foreign one is converted to the partner's company currency in Python), one UPDATE.
         """
         self.env["sale.order"].flush_model()
         self.env["account.move"].flush_model()
         self.flush_model(["commercial_partner_id", "company_id"])
-        where = (
-            SQL("TRUE")
-            if partner_ids is None
-            else SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
-        )
+        if partner_ids is None and not order_ids and not move_ids:
+            ids = None
+            where = SQL("TRUE")
+        else:
+            # the customers first (primary-key look-ups), so that their figures are read
+            # through the customers' indexes
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT unnest(%s::int[])
+                     UNION
+                    SELECT crm_commercial_partner_id FROM sale_order WHERE id = ANY(%s)
+                     UNION
+                    SELECT commercial_partner_id FROM account_move
+                     WHERE id = ANY(%s) AND move_type IN ('out_invoice', 'out_refund')
+                    """,
+                    list(partner_ids or ()),
+                    list(order_ids),
+                    list(move_ids),
+                )
+            )
+            ids = [pid for (pid,) in self.env.cr.fetchall() if pid]
+            if not ids:
+                return
+            where = SQL("p.commercial_partner_id = ANY(%s)", ids)
+        # Two plain aggregates: one statement joining both plans ten times slower than they run.
         self.env.cr.execute(
             SQL(
                 """
@@ -498,15 +521,14 @@ class ResPartner(models.Model):
         invoiced = defaultdict(list)
         for pid, currency_id, amount in self.env.cr.fetchall():
             invoiced[pid].append((currency_id, amount))
-        targets = set(orders) | set(invoiced)
-        if partner_ids is not None:
-            targets |= set(partner_ids)
-        else:
+        if ids is None:
             self.env.cr.execute("SELECT id FROM res_partner WHERE order_count > 0 OR lifetime_value <> 0")
-            targets |= {r[0] for r in self.env.cr.fetchall()}
-        if not targets:
+            ids = set(orders) | set(invoiced) | {r[0] for r in self.env.cr.fetchall()}
+        partners = self.browse(ids).with_context(active_test=False)
+        if partner_ids:  # a customer queued by his own deletion
+            partners = partners.exists()
+        if not partners:
             return
-        partners = self.browse(list(targets)).with_context(active_test=False)
         partners.fetch(["company_id"])
         today = fields.Date.context_today(self)
         currencies = {}
@@ -585,31 +607,8 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model()
         self.flush_model(["commercial_partner_id", "company_id"])
         queue = self.env.cr.precommit.data.pop(CUSTOMER_360_QUEUE, None)
-        if not queue:
-            return
-        ids = set(queue["partners"])
-        if queue["orders"]:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT DISTINCT p.commercial_partner_id FROM sale_order so"
-                    " JOIN res_partner p ON p.id = so.partner_id WHERE so.id = ANY(%s)",
-                    list(queue["orders"]),
-                )
-            )
-            ids.update(r[0] for r in self.env.cr.fetchall())
-        if queue["moves"]:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT DISTINCT p.commercial_partner_id FROM account_move m"
-                    " JOIN res_partner p ON p.id = m.partner_id"
-                    " WHERE m.id = ANY(%s) AND m.move_type IN ('out_invoice', 'out_refund')",
-                    list(queue["moves"]),
-                )
-            )
-            ids.update(r[0] for r in self.env.cr.fetchall())
-        ids = self.browse(ids - {None}).exists().ids
-        if ids:
-            self._refresh_customer_360(ids)
+        if queue:
+            self._refresh_customer_360(queue["partners"] - {None}, queue["orders"], queue["moves"])
 
     @api.model
     def _cron_refresh_customer_360(self):

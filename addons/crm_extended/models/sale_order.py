@@ -53,22 +53,10 @@ class SaleOrder(models.Model):
         return super()._auto_init()
 
     def _segment_sync_scope(self):
+        # Quotations follow their customer (the stored compute, and this sync after every
+        # set-based RFM or segment run); confirming freezes what the quotation has, so a
+        # confirmation reads and writes nothing of it.
         return SQL("d.state IN ('draft', 'sent')")
-
-    def _action_confirm(self):
-        for order in self:
-            partner = order.partner_id.commercial_partner_id
-            vals = {
-                fname: value
-                for fname, value in (
-                    ("customer_rfm_segment", partner.rfm_segment),
-                    ("customer_churn_risk", partner.churn_risk),
-                )
-                if order[fname] != value
-            }
-            if vals:  # a quotation usually follows its customer already: no write on confirming
-                order.write(vals)
-        return super()._action_confirm()
 
     def _crm_queue_360(self):
         """The customers' 360 figures follow these orders when the transaction commits."""

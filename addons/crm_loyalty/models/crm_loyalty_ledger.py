@@ -21,6 +21,7 @@ ENTRY_TYPES = [
 _TRUSTED = object()
 TRUSTED_LEDGER = "crm_loyalty_trusted_ledger"  # our code writes the ledger's bookkeeping
 NO_RECONCILE = "crm_loyalty_trusted_no_reconcile"  # our code wrote the ledger rows of a balance change
+MIRROR_HISTORY = "crm_loyalty_trusted_mirror_history"  # core writes an order's history lines: mirror them
 
 
 def trusted(records, *keys):
@@ -70,7 +71,7 @@ class CrmLoyaltyLedger(models.Model):
     card_id = fields.Many2one(
         "loyalty.card", string="Card", required=True, ondelete="cascade", index=True, readonly=True
     )
-    company_id = fields.Many2one(related="card_id.company_id", store=True)
+    company_id = fields.Many2one(related="card_id.company_id", store=True, precompute=True)
     description = fields.Text(required=True)
     issued = fields.Float(readonly=True)
     used = fields.Float(readonly=True)
@@ -95,8 +96,8 @@ class CrmLoyaltyLedger(models.Model):
     remaining_points = fields.Float(
         readonly=True, help="Points of this award not used nor expired yet (first-expiring-first)."
     )
-    partner_id = fields.Many2one(related="card_id.partner_id", store=True, index=True)
-    program_id = fields.Many2one(related="card_id.program_id", store=True)
+    partner_id = fields.Many2one(related="card_id.partner_id", store=True, precompute=True, index=True)
+    program_id = fields.Many2one(related="card_id.program_id", store=True, precompute=True)
     crm_reversed_order_id = fields.Many2one(
         "sale.order", string="Reversed Order", readonly=True, index="btree_not_null"
     )

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .crm_loyalty_ledger import ENTRY_TYPES
+from .crm_loyalty_ledger import ENTRY_TYPES, MIRROR_HISTORY, is_trusted
 
 
 class LoyaltyHistory(models.Model):
@@ -30,6 +30,13 @@ class LoyaltyHistory(models.Model):
             ["order_id", "order_model"],
             where="order_id IS NOT NULL",
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        if is_trusted(self.env, MIRROR_HISTORY):  # sale.order._add_loyalty_history_lines
+            self.env["sale.order"]._crm_mirror_history(lines.sudo())
+        return lines
 
     @api.depends("issued", "used")
     def _compute_crm_ledger_figures(self):

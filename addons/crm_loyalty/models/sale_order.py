@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import _, models
 
-from .crm_loyalty_ledger import NO_RECONCILE, trusted
+from .crm_loyalty_ledger import MIRROR_HISTORY, NO_RECONCILE, trusted
 
 
 class SaleOrder(models.Model):
@@ -10,17 +10,9 @@ class SaleOrder(models.Model):
 
     def _add_loyalty_history_lines(self):
         """Core writes the order's history line per card (points issued and used); the ledger
-        mirrors each line with an award and a use entry pointing back at it."""
-        result = super()._add_loyalty_history_lines()
-        lines = (
-            self.env["loyalty.history"]
-            .sudo()
-            .search(
-                [("order_model", "=", self._name), ("order_id", "=", self.id), ("crm_ledger_ids", "=", False)]
-            )
-        )
-        self._crm_mirror_history(lines)
-        return result
+        mirrors each line with an award and a use entry pointing back at it, as core creates
+        them (loyalty.history.create, on this path only)."""
+        return super(SaleOrder, trusted(self, MIRROR_HISTORY))._add_loyalty_history_lines()
 
     def _update_loyalty_history(self, coupon_id, points):
         """Core adds a later use of points to the order's history line; the ledger records it
