@@ -1,3 +1,4 @@
+import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -85,6 +86,8 @@ DEFAULT_COMPLETENESS_WEIGHTS = {
 
 CUSTOMER_360_QUEUE = "crm_extended.customer_360"
 COMPLETENESS_QUEUE = "crm_extended.data_completeness"
+# the weights the stored completeness of every contact was computed with
+APPLIED_WEIGHTS_PARAM = "crm_extended.completeness_weights_applied"
 # stored computes of this addon on res_partner, filled in batches on install (see _auto_init)
 QUALITY_FIELDS = ("data_completeness", "name_normalized", "vat_normalized", "phone_e164")
 
@@ -354,6 +357,10 @@ class ResPartner(models.Model):
         weights = DEFAULT_COMPLETENESS_WEIGHTS
         if "data_completeness" in fnames and table_exists(cr, "crm_completeness_weight"):
             weights = self.env["crm.completeness.weight"].sudo()._get_weights()
+        if "data_completeness" in fnames:
+            self.env["ir.config_parameter"].sudo().set_param(
+                APPLIED_WEIGHTS_PARAM, json.dumps(weights, sort_keys=True)
+            )
         read = {f for f, _label in COMPLETENESS_FIELDS} | {"name", "vat", "phone", "mobile", "country_id"}
         read = sorted(f for f in read if column_exists(cr, "res_partner", f))
         countries = {c.id: c for c in self.env["res.country"].search([])}
@@ -418,7 +425,20 @@ class ResPartner(models.Model):
             @precommit.add
             def refresh_data_completeness():
                 precommit.data.pop(COMPLETENESS_QUEUE, None)
-                partners._crm_fill_quality(["data_completeness"])
+                # the weights the contacts were last scored with: installing writes the
+                # default weights as records, which changes nothing to score again
+                weights = self.env["crm.completeness.weight"].sudo()._get_weights()
+                if weights != partners._crm_applied_completeness_weights():
+                    partners._crm_fill_quality(["data_completeness"])
+
+    @api.model
+    def _crm_applied_completeness_weights(self):
+        """The weights every contact's completeness was last computed with (by _crm_fill_quality)."""
+        applied = self.env["ir.config_parameter"].sudo().get_param(APPLIED_WEIGHTS_PARAM)
+        try:
+            return json.loads(applied) if applied else None
+        except ValueError:
+            return None
 
     # ------------------------------------------------------------------
     # Customer 360

@@ -37,6 +37,23 @@ class TestDataQuality(CrmExtendedCase):
         self.env.cr.flush()
         self.assertEqual(partner.data_completeness, 25)
 
+    def test_unchanged_weights_score_nobody_again(self):
+        """Installing writes the default weights as records: the contacts, scored with those
+        weights already, are not read again at commit (on a big database that is every contact)."""
+        partner = self.make_customer("Scored", email="s@example.com")
+        self.env["res.partner"]._crm_fill_quality(["data_completeness"])
+        weight = self.env.ref("crm_extended.completeness_weight_email")
+        self.env.cr.execute("UPDATE res_partner SET data_completeness = 1 WHERE id = %s", [partner.id])
+        partner.invalidate_recordset(["data_completeness"])
+        weight.write({"weight": weight.weight})  # the same weights
+        self.env.cr.flush()
+        partner.invalidate_recordset(["data_completeness"])
+        self.assertEqual(partner.data_completeness, 1, "same weights: nobody is scored again")
+        weight.write({"weight": weight.weight + 5})
+        self.env.cr.flush()
+        partner.invalidate_recordset(["data_completeness"])
+        self.assertNotEqual(partner.data_completeness, 1, "other weights: every contact is scored again")
+
     def test_completeness_by_salesperson(self):
         self.make_customer("Mine", email="m@example.com", user_id=self.env.user.id)
         groups = self.env["res.partner"]._read_group(
