@@ -192,30 +192,63 @@ class CrmLoyaltyTrigger(models.Model):
         today = fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
         for trigger in triggers:
-            scope = orders.filtered(lambda o, t=trigger: not t.company_id or o.company_id == t.company_id)
-            by_partner = {}
-            for order in scope:
-                by_partner.setdefault(order.partner_id.commercial_partner_id, order)
-            eligible = trigger._eligible_for_orders(scope, by_partner, today)
-            logs |= trigger._issue({partner: by_partner[partner] for partner in eligible}, today)
+            logs |= trigger._reward_orders(orders, today)
         return logs
 
-    def _confirmed_order_counts(self, partners):
-        self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
+    def _reward_orders(self, orders, today):
+        """Reward the customers of `orders` (confirmed) that meet this order condition: the one
+        path of the confirmation and of the cron's catch-up. The period of a reward for an order
+        is the one of the order's confirmation day (see _order_day), so whichever path sees the
+        order first, the other finds its key taken; spend_over counts in today's period, as the
+        cron's check of every customer does."""
+        self.ensure_one()
+        if self.company_id:
+            orders = orders.filtered(lambda o: o.company_id == self.company_id)
+        by_key = {}  # period key: (a day of the period, {customer: order})
+        for order in self._eligible_for_orders(orders, today).sorted(lambda o: (o.date_order, o.id)):
+            day = today if self.condition == "spend_over" else self._order_day(order)
+            by_partner = by_key.setdefault(self._period_key(day), (day, {}))[1]
+            by_partner.setdefault(order.partner_id.commercial_partner_id, order)
+        logs = self.env["crm.loyalty.trigger.log"]
+        for day, by_partner in by_key.values():
+            logs |= self._issue(by_partner, today, period_date=day)
+        return logs
+
+    @api.model
+    def _order_day(self, order):
+        """The day an order counts in: its confirmation (date_order) in its company's timezone,
+        the same whoever runs the check (the confirming user, the cron)."""
+        tz = order.company_id.sudo().partner_id.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz), timestamp=order.date_order)
+
+    def _nth_orders(self, orders, wanted):
+        """The orders among `orders` that are their customer's `wanted`-th confirmed order (in
+        the trigger's company), in order of date then id. One statement for the batch."""
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.commercial_partner_id, COUNT(*)
-                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
-                   AND (%(company)s IS NULL OR so.company_id = %(company)s)
-              GROUP BY p.commercial_partner_id
+                SELECT id FROM (
+                    SELECT so.id, row_number() OVER (
+                               PARTITION BY p.commercial_partner_id ORDER BY so.date_order, so.id
+                           ) AS nth
+                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale'
+                       AND (%(company)s IS NULL OR so.company_id = %(company)s)
+                       AND p.commercial_partner_id IN (
+                               SELECT cp.commercial_partner_id
+                                 FROM sale_order o JOIN res_partner cp ON cp.id = o.partner_id
+                                WHERE o.id = ANY(%(orders)s))
+                ) ranked
+                 WHERE nth = %(wanted)s AND id = ANY(%(orders)s)
                 """,
-                partners=partners.ids,
+                orders=orders.ids,
                 company=self.company_id.id or None,
+                wanted=wanted,
             )
         )
-        return dict(self.env.cr.fetchall())
+        return orders.browse([r[0] for r in self.env.cr.fetchall()])
 
     def _spenders(self, partners, today):
         """Commercial partners (among `partners`, or all when None) whose confirmed orders in the
@@ -244,15 +277,15 @@ class CrmLoyaltyTrigger(models.Model):
         )
         return self.env["res.partner"].browse(list(dict.fromkeys(r[0] for r in self.env.cr.fetchall())))
 
-    def _eligible_for_orders(self, orders, by_partner, today):
+    def _eligible_for_orders(self, orders, today):
+        """The orders among `orders` (confirmed) that meet this order condition: the one rule of
+        first order, Nth order, product and category bought, for the confirmation and the cron."""
         self.ensure_one()
-        partners = self.env["res.partner"].union(*by_partner)
         if self.condition in ("first_order", "nth_order"):
-            wanted = 1 if self.condition == "first_order" else self.order_count
-            counts = self._confirmed_order_counts(partners)
-            return partners.filtered(lambda p: counts.get(p.id, 0) == wanted)
+            return self._nth_orders(orders, 1 if self.condition == "first_order" else self.order_count)
         if self.condition == "spend_over":
-            return self._spenders(partners, today)
+            spenders = self._spenders(orders.partner_id.commercial_partner_id, today)
+            return orders.filtered(lambda o: o.partner_id.commercial_partner_id in spenders)
         lines = orders.order_line.filtered(lambda line: not line.is_reward_line)
         if self.condition == "product_bought":
             lines = lines.filtered(lambda line: line.product_id in self.product_ids)
@@ -260,8 +293,8 @@ class CrmLoyaltyTrigger(models.Model):
             categories = self.env["product.category"].search([("id", "child_of", self.category_ids.ids)])
             lines = lines.filtered(lambda line: line.product_id.categ_id in categories)
         else:
-            return self.env["res.partner"]
-        return lines.order_id.partner_id.commercial_partner_id
+            return self.env["sale.order"]
+        return lines.order_id
 
     def _eligible_by_state(self, today):
         """Customer-state conditions, for every customer at once (the cron)."""
