@@ -1,14 +1,19 @@
 import calendar
+import logging
 from collections import defaultdict
+from datetime import timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from .crm_loyalty_ledger import NO_RECONCILE, trusted
+
+_logger = logging.getLogger(__name__)
 
 CONDITIONS = [
     ("first_order", "First order"),
@@ -27,6 +32,13 @@ MAX_DAYS = 3650
 MAX_AMOUNT = 1_000_000_000_000
 MAX_POINTS = 10_000_000
 ORDER_CONDITIONS = ("first_order", "nth_order", "product_bought", "category_bought", "spend_over")
+# rewarded for an order: checked at confirmation and caught up by the cron over the orders
+# confirmed since the trigger's last run (spend_over is a state of the customer: the cron checks
+# it for every customer)
+PER_ORDER_CONDITIONS = ("first_order", "nth_order", "product_bought", "category_bought")
+FIRST_RUN_CATCH_UP_DAYS = 7  # a trigger's first run (no watermark yet) looks this far back
+WATERMARK_OVERLAP = timedelta(hours=1)  # orders committed late by a concurrent confirmation
+ORDER_BATCH = 1000
 ACTIONS = [
     ("coupon", "Issue a coupon"),
     ("points", "Grant bonus points"),
@@ -37,8 +49,9 @@ ACTIONS = [
 
 class CrmLoyaltyTrigger(models.Model):
     """A reward issued when a customer's purchases meet a condition: on order confirmation
-    (order conditions) and by a daily cron (all conditions). One reward per customer, trigger
-    and period, guaranteed by a unique key on the log."""
+    (order conditions) and by a daily cron (all conditions; order conditions over the orders
+    confirmed since the trigger's last successful run, `last_run_date`). One reward per
+    customer, trigger and period, guaranteed by a unique key on the log."""
 
     _name = "crm.loyalty.trigger"
     _description = "Purchase-Triggered Reward"
@@ -91,6 +104,13 @@ class CrmLoyaltyTrigger(models.Model):
         help="A customer gets this reward at most once in this period.",
     )
     log_ids = fields.One2many("crm.loyalty.trigger.log", "trigger_id", string="Issued")
+    last_run_date = fields.Datetime(
+        "Last Run",
+        readonly=True,
+        copy=False,
+        help="When the cron or Run Now last ran this trigger successfully: its next run checks the "
+        "orders confirmed since then. Set by those runs only.",
+    )
     log_count = fields.Integer(compute="_compute_log_count", string="Rewards Issued")
 
     def _compute_log_count(self):
@@ -168,11 +188,30 @@ class CrmLoyaltyTrigger(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()
-        return super().create(vals_list)
+        # the watermark is bookkeeping: set by the runs only (_set_last_run_date), never by vals
+        return super().create([{k: v for k, v in vals.items() if k != "last_run_date"} for vals in vals_list])
 
     def write(self, vals):
         self.env.registry.clear_cache()
-        return super().write(vals)
+        vals = {k: v for k, v in vals.items() if k != "last_run_date"}
+        reactivated = self.filtered(lambda t: not t.active) if vals.get("active") else self.browse()
+        result = super().write(vals)
+        # a trigger switched off is off: back on, it starts from now, not from its last run
+        reactivated._set_last_run_date(fields.Datetime.now())
+        return result
+
+    def _set_last_run_date(self, when):
+        """In SQL: no write() (which clears the trigger cache), no tracking, no vals."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_loyalty_trigger SET last_run_date = %s WHERE id = ANY(%s)",
+                when,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["last_run_date"])
 
     def unlink(self):
         self.env.registry.clear_cache()
@@ -192,30 +231,63 @@ class CrmLoyaltyTrigger(models.Model):
         today = fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
         for trigger in triggers:
-            scope = orders.filtered(lambda o, t=trigger: not t.company_id or o.company_id == t.company_id)
-            by_partner = {}
-            for order in scope:
-                by_partner.setdefault(order.partner_id.commercial_partner_id, order)
-            eligible = trigger._eligible_for_orders(scope, by_partner, today)
-            logs |= trigger._issue({partner: by_partner[partner] for partner in eligible}, today)
+            logs |= trigger._reward_orders(orders, today)
         return logs
 
-    def _confirmed_order_counts(self, partners):
-        self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
+    def _reward_orders(self, orders, today):
+        """Reward the customers of `orders` (confirmed) that meet this order condition: the one
+        path of the confirmation and of the cron's catch-up. The period of a reward for an order
+        is the one of the order's confirmation day (see _order_day), so whichever path sees the
+        order first, the other finds its key taken; spend_over counts in today's period, as the
+        cron's check of every customer does."""
+        self.ensure_one()
+        if self.company_id:
+            orders = orders.filtered(lambda o: o.company_id == self.company_id)
+        by_key = {}  # period key: (a day of the period, {customer: order})
+        for order in self._eligible_for_orders(orders, today).sorted(lambda o: (o.date_order, o.id)):
+            day = today if self.condition == "spend_over" else self._order_day(order)
+            by_partner = by_key.setdefault(self._period_key(day), (day, {}))[1]
+            by_partner.setdefault(order.partner_id.commercial_partner_id, order)
+        logs = self.env["crm.loyalty.trigger.log"]
+        for day, by_partner in by_key.values():
+            logs |= self._issue(by_partner, today, period_date=day)
+        return logs
+
+    @api.model
+    def _order_day(self, order):
+        """The day an order counts in: its confirmation (date_order) in its company's timezone,
+        the same whoever runs the check (the confirming user, the cron)."""
+        tz = order.company_id.sudo().partner_id.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz), timestamp=order.date_order)
+
+    def _nth_orders(self, orders, wanted):
+        """The orders among `orders` that are their customer's `wanted`-th confirmed order (in
+        the trigger's company), in order of date then id. One statement for the batch."""
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.commercial_partner_id, COUNT(*)
-                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
-                   AND (%(company)s IS NULL OR so.company_id = %(company)s)
-              GROUP BY p.commercial_partner_id
+                SELECT id FROM (
+                    SELECT so.id, row_number() OVER (
+                               PARTITION BY p.commercial_partner_id ORDER BY so.date_order, so.id
+                           ) AS nth
+                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale'
+                       AND (%(company)s IS NULL OR so.company_id = %(company)s)
+                       AND p.commercial_partner_id IN (
+                               SELECT cp.commercial_partner_id
+                                 FROM sale_order o JOIN res_partner cp ON cp.id = o.partner_id
+                                WHERE o.id = ANY(%(orders)s))
+                ) ranked
+                 WHERE nth = %(wanted)s AND id = ANY(%(orders)s)
                 """,
-                partners=partners.ids,
+                orders=orders.ids,
                 company=self.company_id.id or None,
+                wanted=wanted,
             )
         )
-        return dict(self.env.cr.fetchall())
+        return orders.browse([r[0] for r in self.env.cr.fetchall()])
 
     def _spenders(self, partners, today):
         """Commercial partners (among `partners`, or all when None) whose confirmed orders in the
@@ -244,15 +316,15 @@ class CrmLoyaltyTrigger(models.Model):
         )
         return self.env["res.partner"].browse(list(dict.fromkeys(r[0] for r in self.env.cr.fetchall())))
 
-    def _eligible_for_orders(self, orders, by_partner, today):
+    def _eligible_for_orders(self, orders, today):
+        """The orders among `orders` (confirmed) that meet this order condition: the one rule of
+        first order, Nth order, product and category bought, for the confirmation and the cron."""
         self.ensure_one()
-        partners = self.env["res.partner"].union(*by_partner)
         if self.condition in ("first_order", "nth_order"):
-            wanted = 1 if self.condition == "first_order" else self.order_count
-            counts = self._confirmed_order_counts(partners)
-            return partners.filtered(lambda p: counts.get(p.id, 0) == wanted)
+            return self._nth_orders(orders, 1 if self.condition == "first_order" else self.order_count)
         if self.condition == "spend_over":
-            return self._spenders(partners, today)
+            spenders = self._spenders(orders.partner_id.commercial_partner_id, today)
+            return orders.filtered(lambda o: o.partner_id.commercial_partner_id in spenders)
         lines = orders.order_line.filtered(lambda line: not line.is_reward_line)
         if self.condition == "product_bought":
             lines = lines.filtered(lambda line: line.product_id in self.product_ids)
@@ -260,8 +332,8 @@ class CrmLoyaltyTrigger(models.Model):
             categories = self.env["product.category"].search([("id", "child_of", self.category_ids.ids)])
             lines = lines.filtered(lambda line: line.product_id.categ_id in categories)
         else:
-            return self.env["res.partner"]
-        return lines.order_id.partner_id.commercial_partner_id
+            return self.env["sale.order"]
+        return lines.order_id
 
     def _eligible_by_state(self, today):
         """Customer-state conditions, for every customer at once (the cron)."""
@@ -335,12 +407,53 @@ class CrmLoyaltyTrigger(models.Model):
             return logs
         return self._issue(dict.fromkeys(self._eligible_by_state(today), no_order), today)
 
+    def _catch_up_orders(self, today):
+        """Order conditions over the orders confirmed since the last successful run (less an
+        overlap for confirmations committed late; the log's key makes a second look harmless),
+        or over the last FIRST_RUN_CATCH_UP_DAYS days on the first run: orders confirmed while
+        the trigger did not exist yet or the confirmation did not reward them. In batches, a few
+        statements each."""
+        self.ensure_one()
+        if self.last_run_date:
+            since = self.last_run_date - WATERMARK_OVERLAP
+        else:
+            since = fields.Datetime.now() - timedelta(days=FIRST_RUN_CATCH_UP_DAYS)
+        domain = [("state", "=", "sale"), ("date_order", ">=", since)]
+        if self.company_id:
+            domain.append(("company_id", "=", self.company_id.id))
+        Order = self.env["sale.order"]
+        logs = self.env["crm.loyalty.trigger.log"]
+        for batch in split_every(ORDER_BATCH, Order.search(domain, order="date_order, id").ids, Order.browse):
+            logs |= self._reward_orders(batch, today)
+        return logs
+
+    def _run(self, today):
+        """Everything the cron checks for this trigger; moves its watermark when it succeeds."""
+        self.ensure_one()
+        started = fields.Datetime.now()
+        if self.condition in PER_ORDER_CONDITIONS:
+            logs = self._catch_up_orders(today)
+        else:
+            logs = self._run_state_condition(today)
+        self._set_last_run_date(started)
+        return logs
+
     @api.model
     def _cron_run_triggers(self, today=None):
+        """Every active trigger, each in its own savepoint: one that fails (a mail template, a
+        program) keeps its watermark and is caught up on the next run, the others go on."""
         today = today or fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
-        for trigger in self.sudo().search([("condition", "not in", ORDER_CONDITIONS[:-1])]):
-            logs |= trigger._run_state_condition(today)
+        for trigger in self.sudo().search([]):
+            try:
+                with self.env.cr.savepoint():
+                    logs |= trigger._run(today)
+            except psycopg2.OperationalError:
+                raise  # concurrency: the whole cron is retried
+            except Exception:
+                _logger.exception(
+                    "Purchase-triggered reward %s failed; caught up on the next run", trigger.id
+                )
         return logs
 
     # ------------------------------------------------------------------ rewards
@@ -456,13 +569,14 @@ class CrmLoyaltyTrigger(models.Model):
         }
 
     def action_run_now(self):
-        """Run the customer-state check of these triggers now (the cron runs it daily)."""
-        # rewards are issued as superuser below: only who may change the triggers runs them
+        """Run these triggers now as the daily cron does, whatever their condition."""
+        # rewards are issued and orders read as superuser below, as the cron does: only who may
+        # change the triggers runs them
         self.check_access("write")
         today = fields.Date.context_today(self)
         logs = self.env["crm.loyalty.trigger.log"]
-        for trigger in self:
-            logs |= trigger._run_state_condition(today)
+        for trigger in self.sudo():
+            logs |= trigger._run(today)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

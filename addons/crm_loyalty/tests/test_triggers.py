@@ -1,14 +1,17 @@
 from datetime import date, timedelta
+from unittest.mock import patch
+
+from lxml import etree
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import LoyaltyCase
 
 
-@tagged("post_install", "-at_install")
-class TestPurchaseTriggers(LoyaltyCase):
+class TriggerCase(LoyaltyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -34,6 +37,9 @@ class TestPurchaseTriggers(LoyaltyCase):
             [("partner_id", "=", partner.id), ("program_id", "=", self.coupons.id)]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestPurchaseTriggers(TriggerCase):
     def test_first_order_once_even_when_run_again(self):
         trigger = self.trigger(condition="first_order")
         order = self.order(50)
@@ -173,3 +179,168 @@ class TestPurchaseTriggers(LoyaltyCase):
         self.Trigger._cron_run_triggers(today=date(2027, 3, 1))
         self.Trigger._cron_run_triggers(today=date(2027, 3, 3))
         self.assertEqual(rewarded(feb29).mapped("period_key"), ["2027-03"])
+
+
+@tagged("post_install", "-at_install")
+class TestTriggersCatchUp(TriggerCase):
+    """Issue 13, item 6: the cron (and Run Now) checks order conditions too, over the orders
+    confirmed since the trigger's last successful run, once per customer and period. The
+    assertions look at this test's customers only: demo orders are recent too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = cls.env["res.partner"].create({"name": "Omar Other"})
+        cls.late = cls.env["res.partner"].create({"name": "Lina Late"})
+
+    def order_for(self, partner, product=None):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create({"product_id": (product or self.product).id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def logs_of(self, trigger, partner):
+        trigger.invalidate_recordset()
+        return trigger.log_ids.filtered(lambda log: log.partner_id == partner)
+
+    def hook_down(self):
+        """The confirmation does not reach the triggers (the trigger did not exist yet for it)."""
+        return patch.object(type(self.Trigger), "_run_on_orders", lambda self, orders: None)
+
+    def test_cron_catches_up_a_trigger_created_after_the_orders_once(self):
+        first = self.order(50)
+        self.order(60)
+        other_first = self.order_for(self.other)
+        old = self.order_for(self.late)
+        old.date_order = fields.Datetime.now() - timedelta(days=10)
+        trigger = self.trigger(condition="first_order")
+        self.assertFalse(trigger.log_ids)
+        self.assertFalse(trigger.last_run_date)
+
+        self.Trigger._cron_run_triggers()
+        self.assertEqual(
+            self.logs_of(trigger, self.customer).order_id,
+            first,
+            "the customer's first order, though he has confirmed a second one since",
+        )
+        self.assertEqual(self.logs_of(trigger, self.other).order_id, other_first)
+        self.assertFalse(self.logs_of(trigger, self.late), "the first run looks back 7 days only")
+        self.assertEqual(len(self.coupons_of(self.customer)), 1)
+        self.assertTrue(trigger.last_run_date)
+
+        self.assertFalse(self.Trigger._cron_run_triggers().filtered(lambda log: log.trigger_id == trigger))
+        self.assertEqual(len(self.logs_of(trigger, self.customer)), 1, "a second run issues nothing")
+        self.assertEqual(len(self.logs_of(trigger, self.other)), 1)
+        self.assertEqual(len(self.coupons_of(self.customer)), 1)
+        self.assertEqual(len(self.coupons_of(self.other)), 1)
+
+    def test_cron_catches_up_an_order_the_confirmation_missed(self):
+        trigger = self.trigger(
+            condition="product_bought", product_ids=[Command.set(self.special.ids)], period="month"
+        )
+        self.Trigger._cron_run_triggers()
+        self.assertTrue(trigger.last_run_date)
+        trigger._set_last_run_date(trigger.last_run_date - timedelta(minutes=30))  # the run of 30 min ago
+        watermark = trigger.last_run_date
+        with self.hook_down():
+            missed = self.order_for(self.customer, self.special)
+            before = self.order_for(self.late, self.special)
+        before.date_order = watermark - timedelta(hours=2)  # before the last run: not read again
+        seen = self.order_for(self.other, self.special)  # the confirmation rewards it at once
+        self.assertEqual(trigger.log_ids.partner_id, self.other)
+        self.assertEqual(trigger.log_ids.order_id, seen)
+
+        # the cron runs on the first day of next month: a reward counts in its order's month
+        today = fields.Date.context_today(trigger)
+        next_month = today.replace(day=1) + timedelta(days=32)
+        self.Trigger._cron_run_triggers(today=next_month.replace(day=1))
+        mine = self.logs_of(trigger, self.customer)
+        self.assertEqual(mine.order_id, missed, "caught up")
+        self.assertEqual(mine.period_key, f"{trigger._order_day(missed):%Y-%m}")
+        self.assertEqual(
+            len(self.logs_of(trigger, self.other)),
+            1,
+            "the order the confirmation rewarded is not rewarded again in another period",
+        )
+        self.assertFalse(self.logs_of(trigger, self.late))
+        self.assertGreater(trigger.last_run_date, watermark)
+        self.Trigger._cron_run_triggers()
+        self.assertEqual(len(self.logs_of(trigger, self.customer) | self.logs_of(trigger, self.other)), 2)
+        self.assertEqual(len(self.coupons_of(self.customer)), 1)
+
+    def test_nth_order_caught_up_on_the_nth_order(self):
+        trigger = self.trigger(
+            condition="nth_order", order_count=2, action="points", program_id=self.program.id, points=25
+        )
+        self.Trigger._cron_run_triggers()
+        with self.hook_down():
+            self.order(10)
+            second = self.order(10)
+            self.order(10)
+        self.assertFalse(self.logs_of(trigger, self.customer))
+        self.Trigger._cron_run_triggers()
+        self.assertEqual(self.logs_of(trigger, self.customer).order_id, second)
+        card = self.card()
+        self.assertEqual(card.points, 30 + 25)
+        self.assert_ledger_consistent(card)
+
+    def test_run_now_works_for_order_conditions_and_stays_a_managers_act(self):
+        form = etree.fromstring(self.env.ref("crm_loyalty.crm_loyalty_trigger_view_form").arch)
+        [button] = form.xpath("//button[@name='action_run_now']")
+        self.assertFalse(button.get("invisible"), "Run Now is shown whatever the condition")
+        self.assertEqual(button.get("groups"), "crm_loyalty.group_crm_loyalty_manager")
+
+        category = self.env["product.category"].create({"name": "Teas"})
+        self.special.categ_id = category
+        order = self.order_for(self.customer, self.special)  # sold by the superuser, not the manager
+        trigger = self.trigger(condition="category_bought", category_ids=[Command.set(category.ids)])
+        user = new_test_user(self.env, login="loyalty_user_13", groups="crm_loyalty.group_crm_loyalty_user")
+        manager = new_test_user(
+            self.env, login="loyalty_manager_13", groups="crm_loyalty.group_crm_loyalty_manager"
+        )
+        with self.assertRaises(AccessError):
+            trigger.with_user(user).action_run_now()
+        self.assertFalse(trigger.log_ids)
+        self.assertFalse(trigger.last_run_date)
+
+        result = trigger.with_user(manager).action_run_now()
+        self.assertEqual(result["params"]["message"], "1 rewards issued.")
+        self.assertEqual(self.logs_of(trigger, self.customer).order_id, order)
+        self.assertTrue(trigger.last_run_date)
+        trigger.with_user(manager).action_run_now()
+        self.assertEqual(len(self.coupons_of(self.customer)), 1)
+
+    def test_watermark_moves_only_on_success_and_only_by_a_run(self):
+        self.order(50)
+        coupon = self.trigger(condition="first_order")
+        points = self.trigger(condition="first_order", action="points", program_id=self.program.id, points=5)
+        with (
+            patch.object(type(self.Trigger), "_reward_coupon", side_effect=UserError("mail server down")),
+            mute_logger("odoo.addons.crm_loyalty.models.crm_loyalty_trigger"),
+        ):
+            self.Trigger._cron_run_triggers()
+        self.assertFalse(self.logs_of(coupon, self.customer), "the failed run's reservations are rolled back")
+        self.assertFalse(coupon.last_run_date, "the watermark stays where it was")
+        self.assertTrue(self.logs_of(points, self.customer), "the other triggers go on")
+        self.assertTrue(points.last_run_date)
+
+        self.Trigger._cron_run_triggers()
+        self.assertTrue(self.logs_of(coupon, self.customer), "caught up on the next run")
+        self.assertEqual(len(self.coupons_of(self.customer)), 1)
+        self.assertTrue(coupon.last_run_date)
+
+        # bookkeeping: never taken from vals; a trigger switched back on starts from now
+        coupon.write({"last_run_date": "2000-01-01 00:00:00", "name": "Renamed"})
+        self.assertNotEqual(coupon.last_run_date, fields.Datetime.to_datetime("2000-01-01 00:00:00"))
+        created = self.trigger(condition="first_order", last_run_date="2000-01-01 00:00:00")
+        self.assertFalse(created.last_run_date)
+        created.active = False
+        before = fields.Datetime.now().replace(microsecond=0)
+        created.active = True
+        self.assertGreaterEqual(created.last_run_date, before)
