@@ -7,9 +7,12 @@ from tests import odoo_harness as h
 
 # Each glue addon follows by itself when all of its dependencies are there.
 GLUES = {
+    "crm_extended_mass_mailing": {"crm_extended", "mass_mailing"},
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
 }
+# Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
+CORE_APPS = ("mass_mailing",)
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended
@@ -38,9 +41,10 @@ for name in {names!r}:
 
 
 def expected_addons(addons):
+    """Our addons installed for this selection (core apps in it pull in their glue)."""
     expected = set(addons)
     expected |= {glue for glue, deps in GLUES.items() if deps <= expected}
-    return expected
+    return expected - set(CORE_APPS)
 
 
 class TestInstallMatrix(unittest.TestCase):
@@ -117,15 +121,24 @@ class TestInstallMatrix(unittest.TestCase):
     def test_all_with_glues(self):
         self.check_combination(("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge"))
 
+    def test_with_core_app_mass_mailing(self):
+        """Email Marketing next to crm_extended brings the campaign glue; it leaves cleanly."""
+        self.check_combination(("crm_extended", "mass_mailing"))
+
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""
         self.assertEqual(set(h.our_addons()), {"crm_extended", *OPTIONAL, *GLUES})
         combos = {
             frozenset(name.removeprefix("test_").split("_and_"))
             for name in dir(self)
-            if name.startswith("test_") and name not in ("test_every_combination_is_covered",)
+            if name.startswith("test_")
+            and name != "test_every_combination_is_covered"
+            and not name.startswith("test_with_core_app_")
         }
         self.assertEqual(len(combos), 2 ** len(OPTIONAL))
+        for glue, deps in GLUES.items():
+            for app in deps & set(CORE_APPS):
+                self.assertTrue(hasattr(self, f"test_with_core_app_{app}"), f"no matrix row for {glue}")
 
 
 # Warnings raised through Odoo's own logging, as an install would raise them: each `warn` runs
