@@ -1,8 +1,8 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.addons.crm_service.models.crm_ticket_team import SERVICE_READERS
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -52,27 +52,8 @@ class CrmTicket(models.Model):
         string="Survey Answered On", readonly=True, copy=False, groups=SERVICE_READERS
     )
 
-    def _check_survey_bookkeeping(self, vals_list):
-        if self.env.su:
-            return
-        given = sorted(SURVEY_BOOKKEEPING_FIELDS.intersection(key for vals in vals_list for key in vals))
-        if given:
-            raise AccessError(
-                _(
-                    "The survey figures of a ticket (%(fields)s) are kept by the service desk itself "
-                    "and cannot be set by hand.",
-                    fields=", ".join(given),
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_survey_bookkeeping(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_survey_bookkeeping([vals])
-        return super().write(vals)
+    def _bookkeeping_fields(self):
+        return super()._bookkeeping_fields() | SURVEY_BOOKKEEPING_FIELDS
 
     # ------------------------------------------------------------------ invitation
 
