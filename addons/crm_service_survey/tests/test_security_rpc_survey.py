@@ -132,6 +132,10 @@ class TestSurveySecurityRpc(RpcAttackCase):
         )[0]
         self.assertEqual(row["survey_score"], 50.0)
         self.assertEqual(row["survey_user_input_id"][0], other.survey_user_input_id.id)
+        # the ticket form (web_read) shows the answer's name to a user without survey rights
+        spec = {"survey_user_input_id": {"fields": {"display_name": {}}}, "survey_nps_category": {}}
+        row = self.rpc("service", "crm.ticket", "web_read", [other.ids], {"specification": spec})[0]
+        self.assertEqual(row["survey_user_input_id"]["id"], other.survey_user_input_id.id)
         row = self.rpc("service", "res.partner", "read", [self.other_customer.ids, ["crm_survey_avg_score"]])[
             0
         ]
