@@ -418,15 +418,20 @@ class CrmTicket(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
+    def _bookkeeping_fields(self):
+        """The fields our own code paths write (as superuser), never taken from a caller's values;
+        glue addons add theirs."""
+        return SLA_BOOKKEEPING_FIELDS
+
     def _check_sla_bookkeeping(self, vals_list):
-        """Refuse SLA figures in a caller's values (our own code writes them as superuser)."""
+        """Refuse bookkeeping figures in a caller's values (our own code writes them as superuser)."""
         if self.env.su:
             return
-        given = sorted(SLA_BOOKKEEPING_FIELDS.intersection(key for vals in vals_list for key in vals))
+        given = sorted(self._bookkeeping_fields().intersection(key for vals in vals_list for key in vals))
         if given:
             raise AccessError(
                 _(
-                    "The SLA figures of a ticket (%(fields)s) are kept by the service desk itself "
+                    "The figures of a ticket (%(fields)s) are kept by the service desk itself "
                     "and cannot be set by hand.",
                     fields=", ".join(given),
                 )

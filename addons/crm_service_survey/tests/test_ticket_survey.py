@@ -1,0 +1,140 @@
+from odoo.addons.crm_service.tests.common import TicketCase
+from odoo.addons.crm_service_survey.models.crm_ticket import nps_category
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import make_surveys, submit
+
+
+@tagged("post_install", "-at_install")
+class TestTicketSurvey(TicketCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.csat_survey, cls.nps_survey = make_surveys(cls.env)
+        cls.nps_question = cls.nps_survey.question_ids
+        cls.team.survey_id = cls.csat_survey
+
+    def close(self, ticket, user=None):
+        ticket.with_user(user or self.agent_1).write({"stage_id": self.stage_solved.id})
+
+    def answers(self, survey):
+        return self.env["survey.user_input"].search([("survey_id", "=", survey.id)])
+
+    def test_close_invites_once(self):
+        ticket = self.make_ticket(user_id=self.agent_1.id)
+        self.assertFalse(ticket.survey_user_input_id)
+        self.close(ticket)
+        answer = ticket.survey_user_input_id
+        self.assertEqual(answer, self.answers(self.csat_survey))
+        self.assertEqual(answer.partner_id, self.customer)
+        self.assertEqual(answer.state, "new")
+        mail = self.env["mail.mail"].search([("email_to", "ilike", "zahra@example.com")])
+        self.assertEqual(len(mail), 1, "the customer gets the invitation mail")
+        self.assertIn(answer.access_token, mail.body_html)
+        # reopened and closed again: the same invitation, no second one
+        ticket.with_user(self.agent_1).write({"stage_id": self.stage_progress.id})
+        self.close(ticket)
+        self.assertEqual(ticket.survey_user_input_id, answer)
+        self.assertEqual(self.answers(self.csat_survey), answer)
+
+    def test_team_without_survey_invites_nobody(self):
+        team = self.team.copy({"name": "No survey", "survey_id": False})
+        ticket = self.make_ticket(team_id=team.id)
+        self.close(ticket)
+        self.assertFalse(ticket.survey_user_input_id)
+        self.assertFalse(self.answers(self.csat_survey))
+
+    def test_open_stage_invites_nobody(self):
+        ticket = self.make_ticket()
+        ticket.with_user(self.agent_1).write({"stage_id": self.stage_waiting.id})
+        self.assertFalse(ticket.survey_user_input_id)
+
+    def test_csat_score_on_ticket_and_360(self):
+        first = self.make_ticket(user_id=self.agent_1.id)
+        second = self.make_ticket(user_id=self.agent_2.id)
+        self.close(first)
+        self.close(second, self.agent_2)
+        submit(first.survey_user_input_id, "Very")
+        self.assertEqual(first.survey_score, 100.0)
+        self.assertFalse(first.survey_nps_category)
+        self.assertTrue(first.survey_done_date)
+        self.assertEqual(self.customer.crm_survey_last_score, 100.0)
+        self.assertEqual(self.customer.crm_survey_avg_score, 100.0)
+        submit(second.survey_user_input_id, "Somewhat")
+        self.assertEqual(second.survey_score, 50.0)
+        self.assertEqual(self.customer.crm_survey_last_score, 50.0)
+        self.assertEqual(self.customer.crm_survey_avg_score, 75.0)
+        self.assertEqual(self.customer.crm_survey_count, 2)
+        # the report: average score by team and agent
+        groups = self.env["crm.ticket"]._read_group(
+            [("survey_done_date", "!=", False)], ["team_id", "user_id"], ["survey_score:avg"]
+        )
+        self.assertEqual(
+            sorted((user.id, score) for _team, user, score in groups),
+            sorted([(self.agent_1.id, 100.0), (self.agent_2.id, 50.0)]),
+        )
+
+    def test_contact_score_lands_on_company(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Omid Contact", "email": "omid@example.com", "parent_id": self.customer.id}
+        )
+        ticket = self.make_ticket(partner_id=contact.id)
+        self.close(ticket)
+        self.assertEqual(ticket.survey_user_input_id.partner_id, contact)
+        submit(ticket.survey_user_input_id, "Not at all")
+        self.assertEqual(ticket.survey_score, 0.0)
+        self.assertEqual(self.customer.crm_survey_count, 1)
+        self.assertEqual(self.customer.crm_survey_last_score, 0.0)
+
+    def test_nps_categories(self):
+        self.team.write(
+            {
+                "survey_id": self.nps_survey.id,
+                "crm_score_type": "nps",
+                "crm_nps_question_id": self.nps_question.id,
+            }
+        )
+        expected = {10: "promoter", 9: "promoter", 8: "passive", 7: "passive", 6: "detractor", 3: "detractor"}
+        tickets = {}
+        for value in expected:
+            ticket = self.make_ticket()
+            self.close(ticket)
+            submit(ticket.survey_user_input_id, value)
+            tickets[value] = ticket
+        for value, category in expected.items():
+            self.assertEqual(tickets[value].survey_score, value)
+            self.assertEqual(tickets[value].survey_nps_category, category, f"answer {value}")
+        self.assertEqual(self.customer.crm_survey_count, len(expected))
+        self.assertAlmostEqual(self.customer.crm_survey_avg_score, sum(expected) / len(expected))
+        self.assertEqual(self.customer.crm_survey_last_score, 3.0)
+        self.assertEqual(nps_category(0), "detractor")
+        self.assertFalse(nps_category(False))
+
+    def test_nps_needs_a_question_of_the_survey(self):
+        with self.assertRaises(ValidationError):
+            self.team.write({"crm_score_type": "nps", "crm_nps_question_id": self.nps_question.id})
+            self.team.flush_recordset()
+
+    def test_refresh_is_set_based(self):
+        """Refreshing the 360 of five customers costs what one costs (no query per customer)."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(5)]
+        )
+        tickets = self.env["crm.ticket"]
+        for customer in customers:
+            tickets |= self.make_ticket(partner_id=customer.id)
+        self.close(tickets)
+        for ticket in tickets:
+            submit(ticket.survey_user_input_id, "Somewhat")
+        self.assertEqual(customers.mapped("crm_survey_avg_score"), [50.0] * 5)
+
+        def queries(partners):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partners._crm_refresh_survey_scores()
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries(customers), queries(customers[:1]))
+        self.assertEqual(customers.mapped("crm_survey_count"), [1] * 5)
