@@ -4,14 +4,20 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
-# "ticket" rows come from crm_service; the value is declared here so that uninstalling it never
-# has to rewrite rows of this SQL view.
+# Rows of other addons are declared here, so that uninstalling one never has to rewrite rows of
+# this SQL view: "ticket" (crm_service), "mailing" (a mailing received, crm_extended_mass_mailing),
+# "survey" (a survey answered, crm_service_survey).
 TIMELINE_KINDS = [
     ("interaction", "Interaction"),
     ("ticket", "Ticket"),
     ("order", "Sales order"),
     ("message", "Message"),
+    ("mailing", "Mailing"),
+    ("survey", "Survey answer"),
 ]
+# messages that are a contact with the customer: mails, notes and comments, SMS (the "sms"
+# type exists once Odoo's sms app is installed; before, no message has it)
+TIMELINE_MESSAGE_TYPES = ("email", "comment", "sms")
 
 
 class CrmPartnerTimeline(models.Model):
@@ -46,7 +52,12 @@ class CrmPartnerTimeline(models.Model):
     def _timeline_message_sources(self):
         """Documents whose messages are rows: [(id offset, model, join, customer column,
         company column)].  An addon that brings a document adds it (crm_service: tickets,
-        offset 5); offsets 1-9 are the row ids' last digit and must stay unique."""
+        offset 5).
+
+        Offsets are the row ids' last digit and must stay unique: 1 interactions, 2 tickets,
+        3 orders, 4 customer messages, 5 ticket messages, 6 lead messages, 7 order messages,
+        8 mailings received (crm_extended_mass_mailing), 9 survey answers (crm_service_survey),
+        0 free."""
         return [
             (
                 4,
@@ -151,7 +162,7 @@ class CrmPartnerTimeline(models.Model):
                                 m.subject),
                        m.message_type, NULL::int, m.model, m.res_id, %(company)s
                   FROM mail_message m %(join)s
-                 WHERE m.model = %(model)s AND m.message_type IN ('email', 'comment')
+                 WHERE m.model = %(model)s AND m.message_type IN %(types)s
                    AND %(partner)s IS NOT NULL
                 """,
                 offset=offset,
@@ -159,6 +170,7 @@ class CrmPartnerTimeline(models.Model):
                 company=SQL(company),
                 join=SQL(join),
                 model=model,
+                types=TIMELINE_MESSAGE_TYPES,
             )
             for offset, model, join, partner, company in self._timeline_message_sources()
         )
