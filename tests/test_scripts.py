@@ -124,3 +124,87 @@ class TestServe(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+POT = """msgid ""
+msgstr ""
+
+#. module: demo
+#: code:addons/demo/models/x.py:0
+msgid "Ticket %(number)s is closed"
+msgstr ""
+
+#. module: demo
+#: model_terms:mail.template,body_html:demo.mail
+msgid "Dear <t t-out=\\"object.partner_id.name\\"/>, thank you"
+msgstr ""
+
+#. module: demo
+#: model:ir.model.fields,field_description:demo.field_x
+msgid "Customer"
+msgstr ""
+"""
+
+PO_OK = """msgid ""
+msgstr ""
+"Language: ar\\n"
+
+#. module: demo
+#: code:addons/demo/models/x.py:0
+msgid "Ticket %(number)s is closed"
+msgstr "التذكرة %(number)s مغلقة"
+
+#. module: demo
+#: model_terms:mail.template,body_html:demo.mail
+msgid "Dear <t t-out=\\"object.partner_id.name\\"/>, thank you"
+msgstr "عزيزي <t t-out=\\"object.partner_id.name\\"/>، شكراً"
+
+#. module: demo
+#: model:ir.model.fields,field_description:demo.field_x
+msgid "Customer"
+msgstr "العميل"
+"""
+
+
+class TestTranslationCheck(unittest.TestCase):
+    """scripts/check_i18n.py, run by scripts/test: complete and placeholder-safe translations."""
+
+    def check(self, po_text):
+        with tempfile.TemporaryDirectory() as root:
+            i18n = Path(root, "demo", "i18n")
+            i18n.mkdir(parents=True)
+            Path(root, "demo", "__manifest__.py").write_text("{}")
+            (i18n / "demo.pot").write_text(POT, encoding="utf-8")
+            (i18n / "ar.po").write_text(po_text, encoding="utf-8")
+            proc = subprocess.run(
+                ["python3", str(SCRIPTS / "check_i18n.py"), "--langs", "ar", root],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        return proc.returncode, proc.stdout
+
+    def test_complete_translation_passes(self):
+        rc, out = self.check(PO_OK)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("1 files checked, 0 problem(s)", out)
+
+    def test_each_defect_is_reported(self):
+        cases = {
+            "missing": PO_OK.replace('msgid "Customer"\nmsgstr "العميل"\n', ""),
+            "untranslated": PO_OK.replace('msgstr "العميل"', 'msgstr ""'),
+            "fuzzy": PO_OK.replace("#: model:ir.model.fields", "#, fuzzy\n#: model:ir.model.fields"),
+            "placeholders differ ['%(number)s', '+%(numero)s']": PO_OK.replace(
+                "%(number)s مغلقة", "%(numero)s مغلقة"
+            ),
+            "placeholders differ ['<t', 't-out=\"object.partner_id.name\"']": PO_OK.replace(
+                '<t t-out=\\"object.partner_id.name\\"/>، شكراً', "، شكراً"
+            ),
+        }
+        for problem, po_text in cases.items():
+            with self.subTest(problem=problem):
+                self.assertNotEqual(po_text, PO_OK)
+                rc, out = self.check(po_text)
+                self.assertEqual(rc, 1, out)
+                self.assertIn(f"demo/ar.po: {problem}", out)
+                self.assertIn("1 problem(s)", out)
