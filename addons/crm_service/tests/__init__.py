@@ -1,4 +1,5 @@
 from . import (
+    test_mail_language,
     test_security_rpc_service,
     test_ticket_mail_access,
     test_ticket_portal,
