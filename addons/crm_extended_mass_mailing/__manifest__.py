@@ -22,6 +22,11 @@
         "views/crm_partner_timeline_views.xml",
         "views/mailing_mailing_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_extended_mass_mailing/static/tests/tours/**/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "auto_install": ["crm_extended", "mass_mailing"],
