@@ -1,8 +1,10 @@
 """Mailings a customer received are rows of his timeline (issue 13, item 5), with what he did
 with them, seen only by who may read mailings; checked over JSON-RPC."""
 
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.sql import index_exists, table_exists
 
+from ..hooks import uninstall_hook
 from .common import SegmentMailingRpcCase
 
 
@@ -93,6 +95,17 @@ class TestTimelineMailing(SegmentMailingRpcCase):
         self.env.flush_all()
         self.assertEqual(self._mailing_rows("marketer")[0]["channel"], "email sent")
 
+    def test_sms_traces_show_their_medium(self):
+        """SMS Marketing's traces (trace_type 'sms', added by core's mass_mailing_sms) are the
+        same rows, their channel says sms."""
+        _mailing, trace = self._send()
+        self.env.cr.execute("UPDATE mailing_trace SET trace_type = 'sms' WHERE id = %s", [trace.id])
+        trace.invalidate_recordset()
+        self.assertEqual(self._mailing_rows("marketer")[0]["channel"], "sms sent")
+        trace.set_clicked()
+        self.env.flush_all()
+        self.assertEqual(self._mailing_rows("marketer")[0]["channel"], "sms clicked")
+
     def test_mailing_to_a_contact_or_a_lead_counts_for_the_company(self):
         """A mailing sent to a person of the customer, or to a lead of his, is the customer's."""
         lead = self.env["crm.lead"].create(
@@ -126,3 +139,18 @@ class TestTimelineMailing(SegmentMailingRpcCase):
         row_id = self._mailing_rows("marketer")[0]["id"]
         self.assertRpcRefused("salesman", "crm.partner.timeline", "read", [[row_id]], {"fields": ["name"]})
         self.assertFalse(self._timeline("other_company"))
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineUninstall(TransactionCase):
+    def test_uninstall_drops_the_rows(self):
+        """The view keeps this addon's rows until it is rebuilt: the uninstall drops it, and the
+        registry reload that ends an uninstall (check_tables_exist) builds it again from the
+        addons that stay."""
+        self.assertTrue(index_exists(self.env.cr, "mailing_trace_crm_model_res_id_idx"))
+        uninstall_hook(self.env)
+        self.assertFalse(table_exists(self.env.cr, "crm_partner_timeline"))
+        self.assertFalse(index_exists(self.env.cr, "mailing_trace_crm_model_res_id_idx"))
+        self.registry.check_tables_exist(self.env.cr)
+        self.assertTrue(table_exists(self.env.cr, "crm_partner_timeline"))
+        self.env["crm.partner.timeline"].search_count([])
