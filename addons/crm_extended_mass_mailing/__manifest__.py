@@ -1,6 +1,6 @@
 {
     "name": "CRM Extended / Email Marketing glue",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Email campaigns to customer segments (RFM ones included) with Odoo's Email Marketing, "
     "results measured on the segment",
     "category": "Hidden",
@@ -19,8 +19,15 @@
     "data": [
         "data/crm_customer_segment_data.xml",
         "views/crm_customer_segment_views.xml",
+        "views/crm_partner_timeline_views.xml",
         "views/mailing_mailing_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_extended_mass_mailing/static/tests/tours/**/*",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "auto_install": ["crm_extended", "mass_mailing"],
 }
