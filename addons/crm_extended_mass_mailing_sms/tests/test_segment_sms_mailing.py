@@ -1,7 +1,8 @@
-from odoo import Command
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+
+MARKETING = "mass_mailing.group_mass_mailing_user"
 
 VIP_A, VIP_B, VIP_BLACKLISTED, VIP_LATE, NOT_VIP = (
     "+32456001101",
@@ -22,20 +23,11 @@ class TestSegmentSmsMailing(SMSCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.marketer = cls.env["res.users"].create(
-            {
-                "name": "Sara SMS",
-                "login": "crm_sms_marketer",
-                "email": "sara@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            cls.env.ref("mass_mailing.group_mass_mailing_user").id,
-                            cls.env.ref("sales_team.group_sale_manager").id,
-                        ]
-                    )
-                ],
-            }
+        cls.marketer = new_test_user(
+            cls.env,
+            login="crm_sms_marketer",
+            name="Sara SMS",
+            groups=f"{MARKETING},sales_team.group_sale_manager",
         )
         Partner = cls.env["res.partner"]
         cls.vip_a = Partner.create({"name": "VIP A", "mobile": VIP_A, "comment": "vip"})
@@ -121,13 +113,7 @@ class TestSegmentSmsMailing(SMSCase):
         self.assertIn(sms, email.campaign_id.mailing_sms_ids)
 
     def test_only_marketing_users_create_sms_mailings(self):
-        salesman = self.env["res.users"].create(
-            {
-                "name": "Sam Sales",
-                "login": "crm_sms_sales",
-                "groups_id": [Command.set([self.env.ref("sales_team.group_sale_manager").id])],
-            }
-        )
+        salesman = new_test_user(self.env, login="crm_sms_sales", groups="sales_team.group_sale_manager")
         with self.assertRaises(UserError):
             self.segment.with_user(salesman).action_create_sms_mailing()
         self.assertFalse(self.segment.utm_campaign_id)
@@ -139,12 +125,6 @@ class TestSegmentSmsMailing(SMSCase):
         self.assertIn('name="action_create_sms_mailing"', arch)
         self.assertIn('name="action_create_mailing"', arch)
         self.assertIn('name="bounced"', arch)
-        salesman = self.env["res.users"].create(
-            {
-                "name": "Sid Sales",
-                "login": "crm_sms_sales_view",
-                "groups_id": [Command.set([self.env.ref("sales_team.group_sale_manager").id])],
-            }
-        )
+        salesman = new_test_user(self.env, login="crm_sms_sales_view", groups="sales_team.group_sale_manager")
         arch = Segment.with_user(salesman).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn("action_create_sms_mailing", arch)

@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.addons.crm_loyalty.tests.common import LoyaltyCase
+from odoo.addons.crm_loyalty.tests.test_triggers import TriggerCase
 from odoo.addons.sms.tests.common import MockSMS
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -8,7 +7,7 @@ LAYLA = "+32456002201"
 
 
 @tagged("post_install", "-at_install")
-class TestTriggerSms(MockSMS, LoyaltyCase):
+class TestTriggerSms(MockSMS, TriggerCase):
     """A purchase-triggered reward tells the customer by SMS through core's SMS notification:
     once per reward, to his number, never to a blacklisted one, in his chatter and timeline.
     Core's SMS gateway mock stands in for IAP."""
@@ -16,27 +15,11 @@ class TestTriggerSms(MockSMS, LoyaltyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coupons = cls.env["loyalty.program"].create(
-            {
-                "name": "Trigger Coupons",
-                "program_type": "coupons",
-                "reward_ids": [Command.create({"reward_type": "discount", "discount": 10})],
-            }
-        )
         cls.template = cls.env.ref("crm_loyalty_sms.sms_template_trigger_reward")
         cls.customer.mobile = LAYLA
 
     def trigger(self, **vals):
-        return self.env["crm.loyalty.trigger"].create(
-            {
-                "name": "Welcome",
-                "condition": "first_order",
-                "action": "coupon",
-                "coupon_program_id": self.coupons.id,
-                "sms_template_id": self.template.id,
-                **vals,
-            }
-        )
+        return super().trigger(**{"condition": "first_order", "sms_template_id": self.template.id, **vals})
 
     def sms_messages(self, partner):
         return self.env["mail.message"].search(
