@@ -5,19 +5,26 @@ from pathlib import Path
 
 from tests import odoo_harness as h
 
-# Each glue addon follows by itself when all of its dependencies are there.
+# Each glue addon follows by itself when all of its dependencies are there. A glue on another
+# glue comes after it (expected_addons walks this dict once, in order).
 GLUES = {
     "crm_extended_mass_mailing": {"crm_extended", "mass_mailing"},
+    "crm_extended_mass_mailing_sms": {"crm_extended_mass_mailing", "mass_mailing_sms"},
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
+    "crm_loyalty_sms": {"crm_loyalty", "sms"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "survey")
+CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey")
+# Core apps Odoo installs by itself with crm_extended's dependencies (sms follows mail, iap and
+# phone_validation, all auto-installed): in every row, so their glue follows in every row too.
+AUTO_CORE_APPS = ("sms",)
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
-# uninstalled from the top of the dependency tree down to crm_extended
-UNINSTALL_ORDER = (*GLUES, "crm_loyalty", "crm_erp_bridge", "crm_service", "crm_extended")
+# uninstalled from the top of the dependency tree down to crm_extended (a glue on another glue
+# before it)
+UNINSTALL_ORDER = (*reversed(GLUES), "crm_loyalty", "crm_erp_bridge", "crm_service", "crm_extended")
 
 UNINSTALL = """
 import odoo
@@ -43,8 +50,10 @@ for name in {names!r}:
 
 def expected_addons(addons):
     """Our addons installed for this selection (core apps in it pull in their glue)."""
-    expected = set(addons)
-    expected |= {glue for glue, deps in GLUES.items() if deps <= expected}
+    expected = set(addons) | set(AUTO_CORE_APPS)
+    for glue, deps in GLUES.items():  # in order: a glue on another glue sees it added
+        if deps <= expected:
+            expected.add(glue)
     return expected - set(CORE_APPS)
 
 
@@ -125,6 +134,16 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_mass_mailing(self):
         """Email Marketing next to crm_extended brings the campaign glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "mass_mailing"))
+
+    def test_with_core_app_mass_mailing_sms(self):
+        """SMS Marketing next to Email Marketing brings the SMS campaign glue on top of the email
+        one; both leave cleanly."""
+        self.check_combination(("crm_extended", "mass_mailing", "mass_mailing_sms"))
+
+    def test_with_core_app_sms(self):
+        """SMS (which Odoo installs with its mail apps) next to crm_loyalty brings the reward SMS
+        glue; it leaves cleanly and crm_loyalty needs nothing of it."""
+        self.check_combination(("crm_extended", "crm_loyalty", "sms"))
 
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""

@@ -36,6 +36,12 @@ class CrmCustomerSegment(models.Model):
 
     def action_create_mailing(self):
         """A draft email mailing to the segment's members, in the segment's campaign."""
+        return self._crm_create_mailing("mail")
+
+    def _crm_create_mailing(self, mailing_type):
+        """A draft mailing of `mailing_type` to the segment's members, in the segment's
+        campaign: the checks and the campaign of every kind of mailing made from a segment
+        (crm_extended_mass_mailing_sms adds SMS)."""
         self.ensure_one()
         self.check_access("read")
         if not self.env.user.has_group("mass_mailing.group_mass_mailing_user"):
@@ -45,16 +51,7 @@ class CrmCustomerSegment(models.Model):
             campaign = self.env["utm.campaign"].create({"name": self.name})
             # the campaign is the segment's bookkeeping, set by this action only
             self.sudo().utm_campaign_id = campaign
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "subject": self.name,
-                "mailing_type": "mail",
-                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "mailing_domain": repr(self._crm_mailing_domain()),
-                "campaign_id": campaign.id,
-                "crm_segment_id": self.id,
-            }
-        )
+        mailing = self.env["mailing.mailing"].create(self._prepare_mailing_vals(mailing_type, campaign))
         return {
             "type": "ir.actions.act_window",
             "name": _("Mailing to %s", self.name),
@@ -62,6 +59,17 @@ class CrmCustomerSegment(models.Model):
             "res_id": mailing.id,
             "view_mode": "form",
             "target": "current",
+        }
+
+    def _prepare_mailing_vals(self, mailing_type, campaign):
+        self.ensure_one()
+        return {
+            "subject": self.name,
+            "mailing_type": mailing_type,
+            "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "mailing_domain": repr(self._crm_mailing_domain()),
+            "campaign_id": campaign.id,
+            "crm_segment_id": self.id,
         }
 
     def action_view_mailings(self):

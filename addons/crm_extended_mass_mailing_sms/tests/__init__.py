@@ -1,0 +1,1 @@
+from . import test_security_rpc_sms_mailing, test_segment_sms_mailing
