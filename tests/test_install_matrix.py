@@ -11,9 +11,10 @@ GLUES = {
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
+    "crm_service_livechat": {"crm_service", "im_livechat"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "survey")
+CORE_APPS = ("mass_mailing", "survey", "im_livechat")
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended
@@ -129,6 +130,10 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "crm_service", "survey"))
+
+    def test_with_core_app_im_livechat(self):
+        """Live Chat next to crm_service brings the chat-to-ticket glue; it leaves cleanly."""
+        self.check_combination(("crm_extended", "crm_service", "im_livechat"))
 
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""
