@@ -185,7 +185,8 @@ class DiscussChannel(models.Model):
         return result
 
     def _close_livechat_session(self, **kwargs):
-        """The visitor left: the interaction gets the chat's length and final summary."""
+        """The visitor left: the interaction gets the chat's length (and its human operator,
+        when a chatbot handed the chat over)."""
         was_active = self.livechat_active
         result = super()._close_livechat_session(**kwargs)
         if was_active:

@@ -1,5 +1,6 @@
 import json
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -64,11 +65,43 @@ class TestChatTicket(LivechatCase):
     def test_anonymous_chat_ticket_has_no_customer(self):
         chat = self.open_chat(self.livechat)
         self.say(chat, "guest", "I cannot log in")
+        # a chatbot asked the visitor's email: the ticket keeps it, as core does for a lead
+        script = self.env["chatbot.script"].create(
+            {
+                "title": "Desk Bot",
+                "script_step_ids": [Command.create({"step_type": "question_email", "message": "Email?"})],
+            }
+        )
+        answer = self.say(chat, "guest", "visitor@example.com")
+        self.env["chatbot.message"].create(
+            {
+                "mail_message_id": answer.id,
+                "discuss_channel_id": chat.id,
+                "script_step_id": script.script_step_ids.id,
+                "user_raw_answer": "visitor@example.com",
+            }
+        )
         chat.with_user(self.agent_1).execute_command_ticket(body="/ticket Login problem")
         ticket = self.env["crm.ticket"].search([("discuss_channel_id", "=", chat.id)])
         self.assertEqual(ticket.channel, "chat")
         self.assertFalse(ticket.partner_id, "an anonymous visitor is no customer")
+        self.assertEqual(ticket.partner_email, "visitor@example.com")
         self.assertIn("Visitor: I cannot log in", str(ticket.message_ids.mapped("body")))
+
+    def test_other_company_contact_keeps_the_address_only(self):
+        other_company = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        elsa = self.env["res.partner"].create(
+            {"name": "Elsa Elsewhere", "email": "elsa@example.com", "company_id": other_company.id}
+        )
+        chat = self.open_chat(self.livechat)
+        chat.channel_member_ids.filtered("guest_id").unlink()
+        chat.add_members(partner_ids=elsa.ids, post_joined_message=False)
+        chat.message_post(author_id=elsa.id, body="Hello from elsewhere", message_type="comment")
+        chat.with_user(self.agent_1).execute_command_ticket(body="/ticket Elsewhere")
+        ticket = self.env["crm.ticket"].search([("discuss_channel_id", "=", chat.id)])
+        self.assertEqual(ticket.company_id, self.team.company_id)
+        self.assertFalse(ticket.partner_id)
+        self.assertEqual(ticket.partner_email, "elsa@example.com")
 
     def test_only_a_service_user_of_the_chat_makes_tickets(self):
         chat = self.open_chat(self.livechat, self.portal_user)
