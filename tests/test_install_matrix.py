@@ -14,9 +14,10 @@ GLUES = {
     "crm_loyalty_sms": {"crm_loyalty", "sms"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
+    "crm_service_livechat": {"crm_service", "im_livechat"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey")
+CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat")
 # Core apps Odoo installs by itself with crm_extended's dependencies (sms follows mail, iap and
 # phone_validation, all auto-installed): in every row, so their glue follows in every row too.
 AUTO_CORE_APPS = ("sms",)
@@ -148,6 +149,10 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "crm_service", "survey"))
+
+    def test_with_core_app_im_livechat(self):
+        """Live Chat next to crm_service brings the chat-to-ticket glue; it leaves cleanly."""
+        self.check_combination(("crm_extended", "crm_service", "im_livechat"))
 
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""

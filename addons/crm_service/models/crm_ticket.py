@@ -423,11 +423,17 @@ class CrmTicket(models.Model):
         glue addons add theirs."""
         return SLA_BOOKKEEPING_FIELDS
 
-    def _check_sla_bookkeeping(self, vals_list):
-        """Refuse bookkeeping figures in a caller's values (our own code writes them as superuser)."""
+    def _check_sla_bookkeeping(self, vals_list, defaults=False):
+        """Refuse bookkeeping figures in a caller's values (our own code writes them as superuser),
+        and on create in the context's defaults, which the ORM would apply as values."""
         if self.env.su:
             return
-        given = sorted(self._bookkeeping_fields().intersection(key for vals in vals_list for key in vals))
+        keys = {key for vals in vals_list for key in vals}
+        if defaults:
+            keys.update(
+                key.removeprefix("default_") for key in self.env.context if key.startswith("default_")
+            )
+        given = sorted(self._bookkeeping_fields().intersection(keys))
         if given:
             raise AccessError(
                 _(
@@ -439,7 +445,7 @@ class CrmTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_sla_bookkeeping(vals_list)
+        self._check_sla_bookkeeping(vals_list, defaults=True)
         now = fields.Datetime.now()
         for vals in vals_list:
             company_id = vals.get("company_id") or self.env.company.id

@@ -212,6 +212,15 @@ class TestServiceSecurityRpc(RpcAttackCase):
             ],
             ("service", "crm.ticket", "create", [dict(new_vals, close_date="2000-01-01 00:00:00")], {}, None),
             ("salesman", "crm.ticket", "create", [dict(new_vals, sla_status="met")], {}, None),
+            # nor from the context's defaults, which the ORM applies as values
+            (
+                "service",
+                "crm.ticket",
+                "create",
+                [new_vals],
+                {},
+                {"default_first_response_date": "2000-01-01"},
+            ),
             ("service", "crm.ticket", "copy", [own.ids, {"reopen_count": 5}], {}, None),
             # whole-database SLA work is private (cron only)
             ("service", "crm.ticket", "_sla_recompute_open", [], {}, None),

@@ -1,0 +1,1 @@
+from . import crm_interaction, crm_ticket, discuss_channel
