@@ -11,9 +11,17 @@ GLUES = {
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
+    # The dashboards' glues need core's Dashboards app (spreadsheet_dashboard), which core's
+    # spreadsheet_dashboard_sale brings in with sale: it is there wherever crm_extended is, so
+    # these follow their addon in every row. Listed before the Customers glue they depend on,
+    # so that they are uninstalled first.
+    "crm_service_spreadsheet_dashboard": {"crm_service"},
+    "crm_loyalty_spreadsheet_dashboard": {"crm_loyalty"},
+    "crm_erp_bridge_spreadsheet_dashboard": {"crm_erp_bridge"},
+    "crm_extended_spreadsheet_dashboard": {"crm_extended"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "survey")
+CORE_APPS = ("mass_mailing", "survey", "spreadsheet_dashboard")
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended
@@ -129,6 +137,12 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "crm_service", "survey"))
+
+    def test_with_core_app_spreadsheet_dashboard(self):
+        """Dashboards installed on purpose next to every addon: the four dashboards, out cleanly."""
+        self.check_combination(
+            ("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge", "spreadsheet_dashboard")
+        )
 
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""
