@@ -15,12 +15,20 @@ GLUES = {
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
     "crm_service_livechat": {"crm_service", "im_livechat"},
+    # The dashboards need core's Dashboards app (spreadsheet_dashboard), which core's
+    # spreadsheet_dashboard_sale brings in with sale: it is there wherever crm_extended is, so
+    # these follow their addon in every row. The Customers one first: the others depend on it.
+    "crm_extended_spreadsheet_dashboard": {"crm_extended", "spreadsheet_dashboard"},
+    "crm_service_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_service"},
+    "crm_loyalty_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_loyalty"},
+    "crm_erp_bridge_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_erp_bridge"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat")
+CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat", "spreadsheet_dashboard")
 # Core apps Odoo installs by itself with crm_extended's dependencies (sms follows mail, iap and
-# phone_validation, all auto-installed): in every row, so their glue follows in every row too.
-AUTO_CORE_APPS = ("sms",)
+# phone_validation, all auto-installed; spreadsheet_dashboard follows sale through
+# spreadsheet_dashboard_sale): in every row, so their glues follow in every row too.
+AUTO_CORE_APPS = ("sms", "spreadsheet_dashboard")
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended (a glue on another glue
@@ -153,6 +161,12 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_im_livechat(self):
         """Live Chat next to crm_service brings the chat-to-ticket glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "crm_service", "im_livechat"))
+
+    def test_with_core_app_spreadsheet_dashboard(self):
+        """Dashboards installed on purpose next to every addon: the four dashboards, out cleanly."""
+        self.check_combination(
+            ("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge", "spreadsheet_dashboard")
+        )
 
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""

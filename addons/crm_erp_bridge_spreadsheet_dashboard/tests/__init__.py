@@ -1,0 +1,1 @@
+from . import test_order_to_cash_dashboard

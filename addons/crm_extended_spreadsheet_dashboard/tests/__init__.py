@@ -1,0 +1,1 @@
+from . import test_customers_dashboard, test_ui_dashboards
