@@ -58,10 +58,12 @@ class CrmTicket(models.Model):
     # ------------------------------------------------------------------ invitation
 
     def _send_rating_request(self):
-        """Called for the tickets that just reached a closed stage: invite to the team's survey."""
-        result = super()._send_rating_request()
-        self._crm_survey_invite()
-        return result
+        """Called for the tickets that just reached a closed stage: the tickets of a team with a
+        survey invite to it instead of core's rating request (one question to the customer, not
+        two); the others are asked to rate as before."""
+        surveyed = self.filtered(lambda t: t.sudo().team_id.survey_id)
+        surveyed._crm_survey_invite()
+        return super(CrmTicket, self - surveyed)._send_rating_request()
 
     def _crm_survey_invite(self):
         """One invitation per ticket, made with core survey's own API and its invite template.
@@ -123,6 +125,11 @@ class CrmTicket(models.Model):
                 "survey_done_date": answer.end_datetime or fields.Datetime.now(),
             }
         return values
+
+    def _crm_survey_done(self):
+        """These tickets' answers were just completed (survey.user_input._mark_done): their
+        scores land on them; glue addons add what a completed answer brings (a reward)."""
+        self._crm_survey_apply_scores()
 
     def _crm_survey_apply_scores(self):
         """Write the scores of done answers on these tickets (as superuser: bookkeeping), then

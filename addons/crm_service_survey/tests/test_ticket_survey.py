@@ -138,3 +138,26 @@ class TestTicketSurvey(TicketCase):
 
         self.assertEqual(queries(customers), queries(customers[:1]))
         self.assertEqual(customers.mapped("crm_survey_count"), [1] * 5)
+
+    def test_survey_replaces_the_rating_request(self):
+        """One question to the customer: the survey invitation, not also core's rating request."""
+        ticket = self.make_ticket(user_id=self.agent_1.id)
+        self.close(ticket)
+        self.assertTrue(ticket.survey_user_input_id)
+        self.assertFalse(ticket.rating_ids, "no rating request beside the survey")
+        # reopened and closed again: still no rating request, no second invitation
+        ticket.with_user(self.agent_1).write({"stage_id": self.stage_progress.id})
+        self.close(ticket)
+        self.assertFalse(ticket.rating_ids)
+        self.assertEqual(len(self.answers(self.csat_survey)), 1)
+        # a team without a survey asks to rate, as before
+        team = self.team.copy({"name": "Rating only", "survey_id": False})
+        rated = self.make_ticket(team_id=team.id, user_id=self.agent_1.id)
+        self.close(rated)
+        self.assertEqual(len(rated.rating_ids), 1, "closing asks the customer to rate")
+        self.assertFalse(rated.survey_user_input_id)
+        # both closed in one write: each ticket gets its own question
+        pair = self.make_ticket(user_id=self.agent_1.id) | self.make_ticket(team_id=team.id)
+        self.close(pair)
+        self.assertEqual([bool(t.survey_user_input_id) for t in pair], [True, False])
+        self.assertEqual([len(t.rating_ids) for t in pair], [0, 1])
