@@ -1,6 +1,7 @@
+from odoo import Command
 from odoo.addons.crm_service.tests.common import TicketCase
 from odoo.addons.crm_service_survey.models.crm_ticket import nps_category
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import make_surveys, submit
@@ -161,3 +162,63 @@ class TestTicketSurvey(TicketCase):
         self.close(pair)
         self.assertEqual([bool(t.survey_user_input_id) for t in pair], [True, False])
         self.assertEqual([len(t.rating_ids) for t in pair], [0, 1])
+
+    def timeline(self, user=None):
+        self.env.flush_all()
+        Timeline = self.env["crm.partner.timeline"]
+        if user:
+            Timeline = Timeline.with_user(user)
+        return Timeline.search([("partner_id", "=", self.customer.id), ("kind", "=", "survey")])
+
+    def test_answer_in_the_customer_timeline(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Omid Contact", "email": "omid@example.com", "parent_id": self.customer.id}
+        )
+        ticket = self.make_ticket(partner_id=contact.id, user_id=self.agent_1.id)
+        self.close(ticket)
+        self.assertFalse(self.timeline(), "an answer not done yet is not in the timeline")
+        submit(ticket.survey_user_input_id, "Somewhat")
+        row = self.timeline()
+        self.assertEqual(len(row), 1)
+        self.assertEqual((row.res_model, row.res_id), ("survey.user_input", ticket.survey_user_input_id.id))
+        self.assertEqual(row.id % 10, 9)
+        self.assertEqual(row.name, "How did we do? - 50.0%")
+        self.assertEqual(row.channel, "survey")
+        self.assertEqual(row.user_id, self.agent_1)
+        self.assertEqual(row.company_id, ticket.company_id)
+        self.assertEqual(row.date, ticket.survey_user_input_id.end_datetime)
+        self.assertIn(row, self.customer.crm_timeline_ids)
+        # a survey user who may read the answer sees the row; a service agent without survey
+        # rights sees the customer's tickets but not the answer
+        survey_manager = self.env["res.users"].create(
+            {
+                "name": "Sara Survey",
+                "login": "tk_survey_manager",
+                "groups_id": [
+                    Command.set((self.env.ref("survey.group_survey_manager") | self.agent_1.groups_id).ids)
+                ],
+            }
+        )
+        self.assertEqual(self.timeline(survey_manager), row)
+        self.assertFalse(self.timeline(self.agent_1))
+        agent_rows = (
+            self.env["crm.partner.timeline"]
+            .with_user(self.agent_1)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertIn(("crm.ticket", ticket.id), [(r.res_model, r.res_id) for r in agent_rows])
+        with self.assertRaises(AccessError):
+            row.with_user(self.agent_1).read(["name"])
+
+    def test_nps_answer_in_the_timeline(self):
+        self.team.write(
+            {
+                "survey_id": self.nps_survey.id,
+                "crm_score_type": "nps",
+                "crm_nps_question_id": self.nps_question.id,
+            }
+        )
+        ticket = self.make_ticket()
+        self.close(ticket)
+        submit(ticket.survey_user_input_id, 9)
+        self.assertEqual(self.timeline().name, "Would you recommend us? - NPS 9.0")
