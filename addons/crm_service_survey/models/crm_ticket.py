@@ -3,6 +3,7 @@ import logging
 from odoo import _, fields, models
 from odoo.addons.crm_service.models.crm_ticket_team import SERVICE_READERS
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -135,6 +136,19 @@ class CrmTicket(models.Model):
         """Write the scores of done answers on these tickets (as superuser: bookkeeping), then
         refresh the survey figures of their customers in one statement."""
         tickets = self.sudo()
+        zero = []
         for ticket, vals in tickets._crm_survey_score_values().items():
             ticket.write(vals)
+            if not vals["survey_score"]:
+                zero.append(ticket.id)
+        if zero:
+            # a score of 0 is a score: the ORM does not write 0.0 over an empty column (equal
+            # in its cache), which would leave it out of every average
+            tickets.flush_recordset(["survey_score", "survey_done_date"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_ticket SET survey_score = 0 WHERE id = ANY(%s) AND survey_score IS NULL",
+                    zero,
+                )
+            )
         tickets.commercial_partner_id._crm_refresh_survey_scores()

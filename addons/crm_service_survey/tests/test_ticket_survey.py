@@ -67,13 +67,20 @@ class TestTicketSurvey(TicketCase):
         self.assertEqual(self.customer.crm_survey_last_score, 50.0)
         self.assertEqual(self.customer.crm_survey_avg_score, 75.0)
         self.assertEqual(self.customer.crm_survey_count, 2)
+        # a score of 0 counts in the averages (stored, not left empty)
+        third = self.make_ticket(user_id=self.agent_2.id)
+        self.close(third, self.agent_2)
+        submit(third.survey_user_input_id, "Not at all")
+        self.assertEqual(self.customer.crm_survey_last_score, 0.0)
+        self.assertEqual(self.customer.crm_survey_avg_score, 50.0)
+        self.assertEqual(self.customer.crm_survey_count, 3)
         # the report: average score by team and agent
         groups = self.env["crm.ticket"]._read_group(
             [("survey_done_date", "!=", False)], ["team_id", "user_id"], ["survey_score:avg"]
         )
         self.assertEqual(
             sorted((user.id, score) for _team, user, score in groups),
-            sorted([(self.agent_1.id, 100.0), (self.agent_2.id, 50.0)]),
+            sorted([(self.agent_1.id, 100.0), (self.agent_2.id, 25.0)]),
         )
 
     def test_contact_score_lands_on_company(self):
