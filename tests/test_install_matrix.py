@@ -22,6 +22,8 @@ GLUES = {
     "crm_service_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_service"},
     "crm_loyalty_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_loyalty"},
     "crm_erp_bridge_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_erp_bridge"},
+    # a glue on glue: listed with the addons it ends up needing, after the glue it depends on
+    "crm_service_survey_loyalty": {"crm_service", "crm_loyalty", "survey"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
 CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat", "spreadsheet_dashboard")
@@ -31,8 +33,8 @@ CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat",
 AUTO_CORE_APPS = ("sms", "spreadsheet_dashboard")
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
-# uninstalled from the top of the dependency tree down to crm_extended (a glue on another glue
-# before it)
+# uninstalled from the top of the dependency tree down to crm_extended (a glue on a glue, listed
+# after the one it depends on, leaves first)
 UNINSTALL_ORDER = (*reversed(GLUES), "crm_loyalty", "crm_erp_bridge", "crm_service", "crm_extended")
 
 UNINSTALL = """
@@ -167,6 +169,11 @@ class TestInstallMatrix(unittest.TestCase):
         self.check_combination(
             ("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge", "spreadsheet_dashboard")
         )
+
+    def test_with_core_app_survey_and_loyalty(self):
+        """Surveys next to crm_service and crm_loyalty bring both survey glues (the reward of
+        an answered survey); they leave cleanly, the ledger's survey key with them."""
+        self.check_combination(("crm_extended", "crm_service", "crm_loyalty", "survey"))
 
     def test_every_combination_is_covered(self):
         """A new optional addon or glue must get its row in the matrix."""

@@ -17,6 +17,11 @@
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_service_survey/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "auto_install": ["crm_service", "survey"],
 }

@@ -11,8 +11,6 @@ from odoo.addons.crm_extended.models.res_partner import RFM_SEGMENTS
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
-from .crm_loyalty_ledger import NO_RECONCILE, trusted
-
 _logger = logging.getLogger(__name__)
 
 CONDITIONS = [
@@ -510,38 +508,11 @@ class CrmLoyaltyTrigger(models.Model):
             log.write({"coupon_id": card.id, "description": _("Coupon %s", card.code)})
 
     def _reward_points(self, logs):
-        Card = self.env["loyalty.card"].sudo()
-        existing = {
-            card.partner_id: card
-            for card in Card.search(
-                [("program_id", "=", self.program_id.id), ("partner_id", "in", logs.partner_id.ids)]
-            )
-        }
-        missing = logs.partner_id.filtered(lambda p: p not in existing)
-        for card in Card.create([{"program_id": self.program_id.id, "partner_id": p.id} for p in missing]):
-            existing[card.partner_id] = card
-        cards = Card.union(*existing.values())
-        cards._crm_lock()
-        trusted(self.env["crm.loyalty.ledger"]).create(
-            [
-                {
-                    "card_id": existing[log.partner_id].id,
-                    "description": _("Reward: %s", self.name),
-                    "issued": self.points,
-                    "entry_type": "earn",
-                    "order_model": "crm.loyalty.trigger.log",
-                    "order_id": log.id,
-                }
-                for log in logs
-            ]
+        description = _("Reward: %s", self.name)
+        self.program_id.sudo()._crm_award_points(
+            [(log.partner_id, self.points, log, description) for log in logs]
         )
-        added = defaultdict(float)
-        for log in logs:
-            added[existing[log.partner_id]] += self.points
-        for card, points in added.items():
-            trusted(card, NO_RECONCILE).points += points
         logs.write({"points": self.points, "description": _("%s bonus points", self.points)})
-        cards.filtered("program_id.tier_ids")._crm_update_tiers()
 
     def _reward_mail(self, logs):
         for log in logs:

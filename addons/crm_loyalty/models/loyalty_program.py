@@ -1,5 +1,9 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from .crm_loyalty_ledger import NO_RECONCILE, trusted
 
 MAX_MONTHS = 120  # ten years
 MAX_DAYS = 3650
@@ -103,6 +107,46 @@ class LoyaltyProgram(models.Model):
                 raise ValidationError(_("The expiry warning must be between 0 and %s days.", MAX_DAYS))
             if not 0 <= program.crm_point_value <= MAX_POINT_VALUE:
                 raise ValidationError(_("The value of a point must be between 0 and %s.", MAX_POINT_VALUE))
+
+    def _crm_award_points(self, awards):
+        """Bonus points of this program, [(customer, points, origin record, description)]: the
+        customers' cards (created when missing) are locked, each award is a ledger entry
+        pointing at its origin, the balances follow and the tiers are reviewed. The one path of every bonus
+        award (purchase-triggered rewards, glue addons); the callers decide who is due what."""
+        self.ensure_one()
+        if not awards:
+            return self.env["crm.loyalty.ledger"]
+        Card = self.env["loyalty.card"].sudo()
+        partners = self.env["res.partner"].union(*(partner for partner, *_rest in awards))
+        existing = {
+            card.partner_id: card
+            for card in Card.search([("program_id", "=", self.id), ("partner_id", "in", partners.ids)])
+        }
+        missing = partners.filtered(lambda p: p not in existing)
+        for card in Card.create([{"program_id": self.id, "partner_id": p.id} for p in missing]):
+            existing[card.partner_id] = card
+        cards = Card.union(*existing.values())
+        cards._crm_lock()
+        entries = trusted(self.env["crm.loyalty.ledger"]).create(
+            [
+                {
+                    "card_id": existing[partner].id,
+                    "description": description,
+                    "issued": points,
+                    "entry_type": "earn",
+                    "order_model": origin._name,
+                    "order_id": origin.id,
+                }
+                for partner, points, origin, description in awards
+            ]
+        )
+        added = defaultdict(float)
+        for partner, points, *_rest in awards:
+            added[existing[partner]] += points
+        for card, points in added.items():
+            trusted(card, NO_RECONCILE).points += points
+        cards.filtered("program_id.tier_ids")._crm_update_tiers()
+        return entries
 
     def _compute_crm_performance(self):
         """Figures of the program's 'Performance' tab: two grouped queries for all programs."""

@@ -3,6 +3,7 @@ import logging
 from odoo import _, fields, models
 from odoo.addons.crm_service.models.crm_ticket_team import SERVICE_READERS
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -58,10 +59,12 @@ class CrmTicket(models.Model):
     # ------------------------------------------------------------------ invitation
 
     def _send_rating_request(self):
-        """Called for the tickets that just reached a closed stage: invite to the team's survey."""
-        result = super()._send_rating_request()
-        self._crm_survey_invite()
-        return result
+        """Called for the tickets that just reached a closed stage: the tickets of a team with a
+        survey invite to it instead of core's rating request (one question to the customer, not
+        two); the others are asked to rate as before."""
+        surveyed = self.filtered(lambda t: t.sudo().team_id.survey_id)
+        surveyed._crm_survey_invite()
+        return super(CrmTicket, self - surveyed)._send_rating_request()
 
     def _crm_survey_invite(self):
         """One invitation per ticket, made with core survey's own API and its invite template.
@@ -124,10 +127,28 @@ class CrmTicket(models.Model):
             }
         return values
 
+    def _crm_survey_done(self):
+        """These tickets' answers were just completed (survey.user_input._mark_done): their
+        scores land on them; glue addons add what a completed answer brings (a reward)."""
+        self._crm_survey_apply_scores()
+
     def _crm_survey_apply_scores(self):
         """Write the scores of done answers on these tickets (as superuser: bookkeeping), then
         refresh the survey figures of their customers in one statement."""
         tickets = self.sudo()
+        zero = []
         for ticket, vals in tickets._crm_survey_score_values().items():
             ticket.write(vals)
+            if not vals["survey_score"]:
+                zero.append(ticket.id)
+        if zero:
+            # a score of 0 is a score: the ORM does not write 0.0 over an empty column (equal
+            # in its cache), which would leave it out of every average
+            tickets.flush_recordset(["survey_score", "survey_done_date"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_ticket SET survey_score = 0 WHERE id = ANY(%s) AND survey_score IS NULL",
+                    zero,
+                )
+            )
         tickets.commercial_partner_id._crm_refresh_survey_scores()

@@ -11,5 +11,5 @@ class SurveyUserInput(models.Model):
         # controller); the tickets are found by their own link, never by a caller's value
         tickets = self.env["crm.ticket"].sudo().search([("survey_user_input_id", "in", self.ids)])
         if tickets:
-            tickets._crm_survey_apply_scores()
+            tickets._crm_survey_done()
         return result

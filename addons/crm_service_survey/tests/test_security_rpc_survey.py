@@ -140,6 +140,18 @@ class TestSurveySecurityRpc(RpcAttackCase):
             0
         ]
         self.assertEqual(row["crm_survey_avg_score"], 50.0)
+        # the answer is in the customer's timeline for who may read it, not for a service user
+        # without survey rights (who still sees the customer's tickets there)
+        domain = [("partner_id", "=", self.other_customer.id)]
+        rows = self.rpc("service", "crm.partner.timeline", "search_read", [domain, ["kind", "res_model"]])
+        self.assertIn("ticket", [r["kind"] for r in rows])
+        self.assertNotIn("survey", [r["kind"] for r in rows])
+        self.assertNotIn("survey.user_input", [r["res_model"] for r in rows])
+        rows = self.rpc("sales_admin", "crm.partner.timeline", "search_read", [domain, ["kind"]])
+        self.assertNotIn("survey", [r["kind"] for r in rows], "no survey rights, no answer rows")
+        self.env.flush_all()
+        rows = self.env["crm.partner.timeline"].search([*domain, ("kind", "=", "survey")])
+        self.assertEqual(rows.res_id, other.survey_user_input_id.id, "the row exists for a survey user")
         # a service user without survey rights closes a ticket: the customer is invited
         ticket = self.env["crm.ticket"].create(
             {"name": "New", "team_id": self.team.id, "partner_id": self.customer.id}

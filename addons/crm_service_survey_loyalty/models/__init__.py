@@ -1,0 +1,1 @@
+from . import crm_loyalty_ledger, crm_ticket, loyalty_program

@@ -1,0 +1,1 @@
+from . import test_security_rpc_survey_loyalty, test_survey_reward, test_survey_reward_concurrency
