@@ -72,6 +72,12 @@ def main():
     parser.add_argument("--prefix", required=True, help="database name prefix")
     parser.add_argument("--logdir", required=True)
     parser.add_argument("--modules", default=",".join(CORE_MODULES), help="core modules whose tests run")
+    parser.add_argument(
+        "--suite",
+        default=",".join(SUITE),
+        help="our addons installed on the second database (their glues follow), e.g. "
+        "crm_extended,crm_service to run survey's tests next to crm_service_survey",
+    )
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
@@ -79,7 +85,7 @@ def main():
     tags = ",".join(f"/{m}" for m in modules)
     runs = {
         "without the suite": (f"{args.prefix}_core", modules),
-        "with the suite": (f"{args.prefix}_suite", modules + SUITE),
+        "with the suite": (f"{args.prefix}_suite", modules + args.suite.split(",")),
     }
     started = time.monotonic()
     procs = {}
