@@ -18,3 +18,18 @@ def check_crm_manager(env, action):
             action=action,
         )
     )
+
+
+def check_privacy_manager(env, action):
+    """Raise a clear AccessError unless the caller is a sales manager (or a cron/superuser):
+    a customer's personal data (his export, his anonymization) is for them only.
+
+    ``action`` is the translated name of what was refused, shown to the user."""
+    if env.su or env.user.has_group(MANAGER_GROUP):
+        return
+    raise AccessError(
+        env._(
+            "“%(action)s” handles a customer's personal data: only Sales administrators may run it.",
+            action=action,
+        )
+    )
