@@ -8,12 +8,16 @@ from tests import odoo_harness as h
 # Each glue addon follows by itself when all of its dependencies are there.
 GLUES = {
     "crm_extended_mass_mailing": {"crm_extended", "mass_mailing"},
+    "crm_extended_privacy_lookup": {"crm_extended", "privacy_lookup"},
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
     "crm_service_survey": {"crm_service", "survey"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "survey")
+CORE_APPS = ("mass_mailing", "privacy_lookup", "survey")
+# Core apps installed with crm_extended's own dependencies (auto-install on Discuss): their glue
+# follows in every selection.
+AUTO_CORE_APPS = ("privacy_lookup",)
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended
@@ -43,7 +47,7 @@ for name in {names!r}:
 
 def expected_addons(addons):
     """Our addons installed for this selection (core apps in it pull in their glue)."""
-    expected = set(addons)
+    expected = set(addons) | set(AUTO_CORE_APPS)
     expected |= {glue for glue, deps in GLUES.items() if deps <= expected}
     return expected - set(CORE_APPS)
 
@@ -125,6 +129,10 @@ class TestInstallMatrix(unittest.TestCase):
     def test_with_core_app_mass_mailing(self):
         """Email Marketing next to crm_extended brings the campaign glue; it leaves cleanly."""
         self.check_combination(("crm_extended", "mass_mailing"))
+
+    def test_with_core_app_privacy_lookup(self):
+        """Odoo's privacy lookup (installed with Discuss) brings its glue; it leaves cleanly."""
+        self.check_combination(("crm_extended", "privacy_lookup"))
 
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""
