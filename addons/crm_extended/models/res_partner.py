@@ -916,7 +916,7 @@ class ResPartner(models.Model):
             return [
                 *domain,
                 ("phone_e164", "!=", False),
-                ("phone_e164", "not in", blacklisted.select("number")),
+                ("phone_e164", "not in", SQL("(%s)", blacklisted.select("number"))),
             ]
         raise UserError(_("Unknown marketing channel: %s", channel))
 

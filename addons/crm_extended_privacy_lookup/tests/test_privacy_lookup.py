@@ -45,4 +45,5 @@ class TestPrivacyLookup(TransactionCase):
         line.action_crm_anonymize_customer()
         self.assertTrue(self.person.crm_anonymized_date)
         self.assertFalse(self.person.email)
-        self.assertIn("Anonymized", wizard.log_id.execution_details)
+        self.assertIn("Anonymized", wizard.execution_details)
+        self.assertIn("Anonymized", wizard.log_id.execution_details, "the privacy log records it")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import TicketCase
 
@@ -80,6 +81,7 @@ class TestPrivacyTickets(TicketCase):
 
     def test_retention_of_closed_tickets(self):
         (self.ticket | self.other).stage_id = self.stage_solved
+        self.env.flush_all()
         self.env.cr.execute(
             "UPDATE crm_ticket SET close_date = %s WHERE id = %s",
             (fields.Datetime.now() - timedelta(days=4 * 366), self.ticket.id),
@@ -94,3 +96,15 @@ class TestPrivacyTickets(TicketCase):
         self.assertEqual(self.ticket.name, "Anonymized ticket")
         self.assertFalse(self.other.is_anonymized, "closed recently")
         self.assertFalse(self.mail_ticket.is_anonymized, "still open")
+
+    def test_privacy_lookup_finds_tickets_by_address(self):
+        """What the privacy lookup glue adds to core's lookup: a ticket known by its address only."""
+        queries = self.env["res.partner"]._crm_privacy_lookup_queries(
+            "zahra@example.com", SQL("SELECT %s", self.customer.id)
+        )
+        self.env.flush_all()
+        self.env.cr.execute(SQL(" UNION ALL ").join(queries))
+        ticket_model = self.env["ir.model"]._get_id("crm.ticket")
+        found = {res_id for model_id, res_id, _active in self.env.cr.fetchall() if model_id == ticket_model}
+        self.assertIn(self.mail_ticket.id, found)
+        self.assertNotIn(self.other.id, found)
