@@ -16,8 +16,16 @@ class PrivacyLookupWizard(models.TransientModel):
         )
         if not extra:
             return query
+        # first occurrence of each record, in core's order (core's own tests read lines by index)
         return SQL(
-            "SELECT DISTINCT res_model_id, res_id, is_active FROM (%s) AS crm_privacy_lookup",
+            """
+            SELECT res_model_id, res_id, is_active FROM (
+                SELECT DISTINCT ON (res_model_id, res_id) res_model_id, res_id, is_active, crm_rank
+                  FROM (SELECT q.*, row_number() OVER () AS crm_rank FROM (%s) AS q) AS ranked
+              ORDER BY res_model_id, res_id, crm_rank
+            ) AS crm_privacy_lookup
+            ORDER BY crm_rank
+            """,
             SQL(" UNION ALL ").join([query, *extra]),
         )
 
