@@ -67,6 +67,23 @@ RFM_WINDOW_DAYS_BOUNDS = (1, 3650)
 RETENTION_YEARS_BOUNDS = (0, 100)
 RETENTION_INTERACTION_PARAM = "crm_extended.retention_interaction_years"
 RETENTION_BATCH = 5000
+# what a lead says about the person behind it (core's fields), cleared when he is anonymized
+LEAD_PERSONAL_FIELDS = (
+    "contact_name",
+    "partner_name",
+    "function",
+    "title",
+    "email_from",
+    "email_cc",
+    "phone",
+    "mobile",
+    "website",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "description",
+)
 CHURN_INTERVAL_DAYS_BOUNDS = (1, 3650)
 
 
@@ -1012,6 +1029,12 @@ class ResPartner(models.Model):
         )
         self.invalidate_recordset(["segment_ids"])
         self.env["crm.customer.segment"].invalidate_model(["partner_ids", "partner_count"])
+        # his leads keep their title, stage and revenue, not his contact details nor the talks
+        leads = self.env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", self.ids)])
+        leads.with_context(tracking_disable=True, mail_notrack=True).write(
+            dict.fromkeys(LEAD_PERSONAL_FIELDS, False)
+        )
+        anonymize_messages(self.env, "crm.lead", leads.ids, self.env._("<p>Anonymized</p>"))
         anonymize_messages(self.env, "res.partner", self.ids, self.env._("<p>Anonymized</p>"))
         forget_author_emails(self.env, self.ids)
         return True

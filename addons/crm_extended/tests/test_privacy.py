@@ -59,6 +59,17 @@ class TestPrivacy(CrmExtendedCase):
         )
         cls.segment._refresh_members()
         cls.customer.message_post(body="SECRET-PARTNER-MESSAGE", message_type="comment")
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Big deal",
+                "partner_id": cls.contact.id,
+                "contact_name": "Nadia Haddad",
+                "email_from": "nadia.personal@example.com",
+                "phone": "+33 6 99 88 77 66",
+                "description": "<p>SECRET-LEAD</p>",
+            }
+        )
+        cls.lead.message_post(body="SECRET-LEAD-MESSAGE", message_type="comment")
         cls.order = cls.make_order(cls.customer, amount=250.0)
         cls.invoice = cls.make_invoice(cls.customer, 250.0)
 
@@ -86,6 +97,10 @@ class TestPrivacy(CrmExtendedCase):
         self.assertFalse(self.interaction.note)
         self.assertTrue(self.interaction.is_anonymized)
         self.assertFalse(self.pair.exists(), "duplicate pairs naming him are removed")
+        for fname in ("contact_name", "email_from", "phone", "description"):
+            self.assertFalse(self.lead[fname], f"lead {fname} kept")
+        self.assertEqual(self.lead.name, "Big deal")
+        self.assertNotIn("SECRET", " ".join(str(b) for b in self.lead.message_ids.mapped("body")))
         self.assertFalse(self.env["crm.rfm.history"].search([("partner_id", "=", customer.id)]))
         self.assertNotIn(customer, self.segment.partner_ids)
         bodies = customer.message_ids.mapped("body")
