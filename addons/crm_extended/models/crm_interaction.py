@@ -1,8 +1,8 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+from .crm_privacy import anonymize_past_retention
 
 INTERACTION_CHANNELS = [
     ("call", "Call"),
@@ -110,14 +110,7 @@ class CrmInteraction(models.Model):
     def _crm_retention_anonymize(self, years, limit):
         """Anonymize up to ``limit`` interactions older than ``years`` years (0: keep them);
         returns (done, remaining)."""
-        if years <= 0:
-            return 0, 0
-        cutoff = fields.Datetime.now() - relativedelta(years=years)
-        domain = [("date", "<", cutoff), ("is_anonymized", "=", False)]
-        Interaction = self.sudo().with_context(active_test=False)
-        batch = Interaction.search(domain, limit=limit, order="id")
-        batch._crm_anonymize()
-        return len(batch), Interaction.search_count(domain)
+        return anonymize_past_retention(self, "date", years, limit)
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):

@@ -1,6 +1,9 @@
 """Personal data on the mail side of a record: what anonymizing a customer or the retention
 cron removes from the messages of the suite's documents (their timeline rows read those)."""
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tools import SQL
 
 
@@ -45,3 +48,17 @@ def forget_author_emails(env, partner_ids):
         )
     )
     env["mail.message"].invalidate_model(["email_from"])
+
+
+def anonymize_past_retention(records, date_field, years, limit, domain=()):
+    """One batch of the retention cron for a model with ``is_anonymized`` and ``_crm_anonymize``:
+    up to ``limit`` records of ``domain`` whose ``date_field`` is more than ``years`` years old
+    (0: kept) are anonymized; returns (done, remaining)."""
+    if years <= 0:
+        return 0, 0
+    cutoff = fields.Datetime.now() - relativedelta(years=years)
+    domain = [*domain, (date_field, "<", cutoff), ("is_anonymized", "=", False)]
+    records = records.sudo().with_context(active_test=False)
+    batch = records.search(domain, limit=limit, order="id")
+    batch._crm_anonymize()
+    return len(batch), records.search_count(domain)

@@ -1,11 +1,10 @@
 import logging
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.addons.crm_extended.models.crm_privacy import anonymize_messages
+from odoo.addons.crm_extended.models.crm_privacy import anonymize_messages, anonymize_past_retention
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.mail import email_normalize, email_split_and_format
@@ -773,14 +772,7 @@ class CrmTicket(models.Model):
     def _crm_retention_anonymize(self, years, limit):
         """Anonymize up to ``limit`` tickets closed more than ``years`` years ago (0: keep them);
         returns (done, remaining)."""
-        if years <= 0:
-            return 0, 0
-        cutoff = fields.Datetime.now() - relativedelta(years=years)
-        domain = [("is_closed", "=", True), ("close_date", "<", cutoff), ("is_anonymized", "=", False)]
-        Ticket = self.sudo().with_context(active_test=False)
-        batch = Ticket.search(domain, limit=limit, order="id")
-        batch._crm_anonymize()
-        return len(batch), Ticket.search_count(domain)
+        return anonymize_past_retention(self, "close_date", years, limit, [("is_closed", "=", True)])
 
     # ------------------------------------------------------------------ mail
 
