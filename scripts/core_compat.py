@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # core modules the suite extends (their tests are run), and the suite's addons (the glue follows)
-CORE_MODULES = ["crm", "loyalty", "sale", "sale_crm", "sale_loyalty", "sale_stock"]
+CORE_MODULES = ["crm", "loyalty", "privacy_lookup", "sale", "sale_crm", "sale_loyalty", "sale_stock"]
 SUITE = ["crm_extended", "crm_loyalty", "crm_erp_bridge"]
 
 FAILURE = re.compile(r" (?:ERROR|CRITICAL) \S+ odoo\.addons\.(\w+)\.tests[\w.]*: (?:FAIL|ERROR): (.+?)\s*$")

@@ -10,6 +10,7 @@ from tests import odoo_harness as h
 GLUES = {
     "crm_extended_mass_mailing": {"crm_extended", "mass_mailing"},
     "crm_extended_mass_mailing_sms": {"crm_extended_mass_mailing", "mass_mailing_sms"},
+    "crm_extended_privacy_lookup": {"crm_extended", "privacy_lookup"},
     "crm_loyalty_erp_bridge": {"crm_loyalty", "crm_erp_bridge"},
     "crm_loyalty_sms": {"crm_loyalty", "sms"},
     "crm_service_erp_bridge": {"crm_service", "crm_erp_bridge"},
@@ -26,11 +27,20 @@ GLUES = {
     "crm_service_survey_loyalty": {"crm_service", "crm_loyalty", "survey"},
 }
 # Core apps a glue addon connects the suite to: installed in their own rows of the matrix.
-CORE_APPS = ("mass_mailing", "mass_mailing_sms", "sms", "survey", "im_livechat", "spreadsheet_dashboard")
+CORE_APPS = (
+    "mass_mailing",
+    "mass_mailing_sms",
+    "sms",
+    "survey",
+    "im_livechat",
+    "spreadsheet_dashboard",
+    "privacy_lookup",
+)
 # Core apps Odoo installs by itself with crm_extended's dependencies (sms follows mail, iap and
 # phone_validation, all auto-installed; spreadsheet_dashboard follows sale through
-# spreadsheet_dashboard_sale): in every row, so their glues follow in every row too.
-AUTO_CORE_APPS = ("sms", "spreadsheet_dashboard")
+# spreadsheet_dashboard_sale; privacy_lookup follows Discuss): in every row, so their glues
+# follow in every row too.
+AUTO_CORE_APPS = ("sms", "spreadsheet_dashboard", "privacy_lookup")
 # crm_extended is the base; any subset of the addons built on it may be installed.
 OPTIONAL = ("crm_service", "crm_loyalty", "crm_erp_bridge")
 # uninstalled from the top of the dependency tree down to crm_extended (a glue on a glue, listed
@@ -155,6 +165,10 @@ class TestInstallMatrix(unittest.TestCase):
         """SMS (which Odoo installs with its mail apps) next to crm_loyalty brings the reward SMS
         glue; it leaves cleanly and crm_loyalty needs nothing of it."""
         self.check_combination(("crm_extended", "crm_loyalty", "sms"))
+
+    def test_with_core_app_privacy_lookup(self):
+        """Odoo's privacy lookup (installed with Discuss) brings its glue; it leaves cleanly."""
+        self.check_combination(("crm_extended", "privacy_lookup"))
 
     def test_with_core_app_survey(self):
         """Surveys next to crm_service bring the ticket survey glue; it leaves cleanly."""

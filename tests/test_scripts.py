@@ -103,7 +103,7 @@ class TestServe(unittest.TestCase):
             )
             # every addon of ours but the glue of a core app serve does not install (Email
             # Marketing, ...): that glue follows only when its app is installed (sms comes with
-            # Odoo's mail apps, so its glue is there)
+            # Odoo's mail apps, the privacy lookup with Discuss: their glues are always there)
             missing_apps = set(CORE_APPS) - set(AUTO_CORE_APPS)
             expected = [a for a in h.our_addons() if not GLUES.get(a, set()) & missing_apps]
             self.assertEqual([n for (n,) in installed], expected)

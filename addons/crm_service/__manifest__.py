@@ -21,6 +21,7 @@
         "views/crm_ticket_views.xml",
         "views/crm_interaction_views.xml",
         "views/crm_ticket_portal_templates.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,4 +1,5 @@
-"""Who may run the suite's whole-database actions (duplicate scan, RFM and segment refresh)."""
+"""Who may run the suite's whole-database actions (duplicate scan, RFM and segment refresh) and
+handle a customer's personal data (export, anonymization)."""
 
 from odoo.exceptions import AccessError
 
@@ -6,15 +7,30 @@ from odoo.exceptions import AccessError
 MANAGER_GROUP = "sales_team.group_sale_manager"
 
 
+def is_crm_manager(env):
+    """The caller is a sales manager (or a cron/superuser)."""
+    return env.su or env.user.has_group(MANAGER_GROUP)
+
+
 def check_crm_manager(env, action):
     """Raise a clear AccessError unless the caller is a sales manager (or a cron/superuser).
 
     ``action`` is the translated name of what was refused, shown to the user."""
-    if env.su or env.user.has_group(MANAGER_GROUP):
-        return
-    raise AccessError(
-        env._(
-            "“%(action)s” works on every customer of the database: only Sales administrators may run it.",
-            action=action,
+    if not is_crm_manager(env):
+        raise AccessError(
+            env._(
+                "“%(action)s” works on every customer of the database: only Sales administrators may run it.",
+                action=action,
+            )
         )
-    )
+
+
+def check_privacy_manager(env, action):
+    """The same for a customer's personal data (his export, his anonymization)."""
+    if not is_crm_manager(env):
+        raise AccessError(
+            env._(
+                "“%(action)s” handles a customer's personal data: only Sales administrators may run it.",
+                action=action,
+            )
+        )

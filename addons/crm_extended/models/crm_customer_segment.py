@@ -135,9 +135,12 @@ class CrmCustomerSegment(models.Model):
 
     def action_send_email(self):
         self.ensure_one()
-        members = self.partner_ids.filtered("email")
+        # marketing consent and core's blacklist: res.partner._crm_marketing_domain
+        members = self.partner_ids._crm_marketing_allowed("email")
         if not members:
-            raise ValidationError(_("No member of segment “%s” has an email address.", self.name))
+            raise ValidationError(
+                _("No member of segment “%s” has an email address that may receive marketing.", self.name)
+            )
         return {
             "type": "ir.actions.act_window",
             "name": _("Email segment %s", self.name),

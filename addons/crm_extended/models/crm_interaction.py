@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .crm_privacy import anonymize_past_retention
 
 INTERACTION_CHANNELS = [
     ("call", "Call"),
@@ -50,6 +53,8 @@ class CrmInteraction(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+    # set by _crm_anonymize only (the customer's anonymization, the retention cron)
+    is_anonymized = fields.Boolean("Anonymized", readonly=True, copy=False)
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -71,6 +76,7 @@ class CrmInteraction(models.Model):
         """An interaction logged on a ticket, lead or order belongs to that document's company
         (the record rules and the company check then follow the document)."""
         for vals in vals_list:
+            vals.pop("is_anonymized", None)  # bookkeeping, never from a caller
             if vals.get("company_id"):
                 continue
             for fname in self._source_fields():
@@ -79,6 +85,32 @@ class CrmInteraction(models.Model):
                     vals["company_id"] = source.company_id.id
                     break
         return super().create(vals_list)
+
+    def write(self, vals):
+        vals = {k: v for k, v in vals.items() if k != "is_anonymized"}
+        return super().write(vals)
+
+    def _crm_anonymize(self):
+        """Remove what an interaction says about the customer (summary and notes), keep its
+        date, channel, outcome and duration for the figures: one statement. Used by the
+        customer's anonymization and by the retention cron."""
+        if not self:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_interaction SET name = %s, note = NULL, is_anonymized = TRUE WHERE id = ANY(%s)",
+                self.env._("Anonymized interaction"),
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["name", "note", "is_anonymized"])
+
+    @api.model
+    def _crm_retention_anonymize(self, years, limit):
+        """Anonymize up to ``limit`` interactions older than ``years`` years (0: keep them);
+        returns (done, remaining)."""
+        return anonymize_past_retention(self, "date", years, limit)
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):

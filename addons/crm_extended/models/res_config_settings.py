@@ -2,7 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .crm_duplicate_candidate import NAME_THRESHOLD_BOUNDS
-from .res_partner import CHURN_INTERVAL_DAYS_BOUNDS, RFM_WINDOW_DAYS_BOUNDS
+from .res_partner import (
+    CHURN_INTERVAL_DAYS_BOUNDS,
+    RETENTION_INTERACTION_PARAM,
+    RETENTION_YEARS_BOUNDS,
+    RFM_WINDOW_DAYS_BOUNDS,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -20,10 +25,27 @@ class ResConfigSettings(models.TransientModel):
         "Name Similarity Threshold", config_parameter="crm_extended.duplicate_name_threshold", default=0.6
     )
 
-    @api.constrains("crm_rfm_window_days", "crm_churn_default_interval_days", "crm_duplicate_name_threshold")
+    crm_retention_interaction_years = fields.Integer(
+        "Anonymize Interactions After (years)",
+        config_parameter=RETENTION_INTERACTION_PARAM,
+        default=0,
+        help="Interactions older than this lose their summary and notes, by a daily cron. 0: kept.",
+    )
+
+    @api.constrains(
+        "crm_rfm_window_days",
+        "crm_churn_default_interval_days",
+        "crm_duplicate_name_threshold",
+        "crm_retention_interaction_years",
+    )
     def _check_crm_extended_bounds(self):
         for settings in self:
             for value, (low, high), label in (
+                (
+                    settings.crm_retention_interaction_years,
+                    RETENTION_YEARS_BOUNDS,
+                    _("The retention of interactions (years)"),
+                ),
                 (settings.crm_rfm_window_days, RFM_WINDOW_DAYS_BOUNDS, _("The RFM look-back window (days)")),
                 (
                     settings.crm_churn_default_interval_days,

@@ -4,11 +4,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.exceptions import UserError
+from odoo.tools import SQL, html2plaintext, split_every
 from odoo.tools.sql import column_exists, create_column, table_exists
 
-from .crm_access import check_crm_manager
+from .crm_access import check_crm_manager, check_privacy_manager
 from .crm_name_normalize import normalize_name, normalize_phone, normalize_vat
+from .crm_privacy import anonymize_messages, forget_author_emails
 
 _logger = logging.getLogger(__name__)
 
@@ -61,6 +63,27 @@ COMPLETENESS_FIELDS = [
 # who reads interactions and their counts (the service users and salespeople)
 INTERACTION_READERS = "crm_extended.group_crm_service_user,sales_team.group_sale_salesman"
 RFM_WINDOW_DAYS_BOUNDS = (1, 3650)
+# retention of personal data (0 = keep), in years, and the records anonymized per cron batch
+RETENTION_YEARS_BOUNDS = (0, 100)
+RETENTION_INTERACTION_PARAM = "crm_extended.retention_interaction_years"
+RETENTION_BATCH = 5000
+# what a lead says about the person behind it (core's fields), cleared when he is anonymized
+LEAD_PERSONAL_FIELDS = (
+    "contact_name",
+    "partner_name",
+    "function",
+    "title",
+    "email_from",
+    "email_cc",
+    "phone",
+    "mobile",
+    "website",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "description",
+)
 CHURN_INTERVAL_DAYS_BOUNDS = (1, 3650)
 
 
@@ -263,6 +286,24 @@ class ResPartner(models.Model):
     crm_timeline_ids = fields.One2many(
         "crm.partner.timeline", "partner_id", string="Timeline", groups="base.group_user"
     )
+    # Privacy: consent and anonymization (see _crm_marketing_domain, action_anonymize_customer)
+    crm_marketing_opt_out = fields.Boolean(
+        "Withdrew Marketing Consent",
+        copy=False,
+        tracking=True,
+        groups="base.group_user",
+        help="No marketing email or SMS reaches this contact, nor the contacts of this company.",
+    )
+    crm_marketing_opt_out_date = fields.Date(
+        "Consent Withdrawn On", readonly=True, copy=False, groups="base.group_user"
+    )
+    crm_anonymized_date = fields.Datetime(
+        "Anonymized On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Set when the customer's personal data was removed on request.",
+    )
 
     def init(self):
         res = super().init()
@@ -457,7 +498,12 @@ class ResPartner(models.Model):
             document_company,
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._crm_privacy_vals(vals) for vals in vals_list])
+
     def write(self, vals):
+        vals = self._crm_privacy_vals(vals)
         # a contact's orders and invoices count for his company: moving him moves them
         moved = bool({"parent_id", "is_company"} & set(vals))
         before = self.commercial_partner_id.ids if moved else []
@@ -851,3 +897,310 @@ class ResPartner(models.Model):
     def action_log_interaction(self):
         self.ensure_one()
         return self.env["crm.interaction"]._action_log(partner=self)
+
+    # ------------------------------------------------------------------
+    # Privacy: marketing consent, anonymization, export, retention
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_privacy_vals(self, vals):
+        """The anonymization date and the consent date are bookkeeping: set by our code, never
+        taken from a caller; the consent date follows the consent flag."""
+        vals = {
+            k: v for k, v in vals.items() if k not in ("crm_anonymized_date", "crm_marketing_opt_out_date")
+        }
+        if "crm_marketing_opt_out" in vals:
+            vals["crm_marketing_opt_out_date"] = (
+                fields.Date.context_today(self) if vals["crm_marketing_opt_out"] else False
+            )
+        return vals
+
+    @api.model
+    def _crm_marketing_domain(self, channel):
+        """The one rule of marketing consent, as a domain on contacts: who may receive marketing
+        on ``channel`` ("email" or "sms"): an address or number that is not on core's blacklist
+        (mail.blacklist, phone.blacklist), and neither the contact nor his company withdrew
+        consent. Mailings to segments and purchase-triggered emails use it."""
+        domain = [
+            ("crm_marketing_opt_out", "=", False),
+            ("commercial_partner_id.crm_marketing_opt_out", "=", False),
+            ("crm_anonymized_date", "=", False),
+        ]
+        if channel == "email":
+            return [*domain, ("email_normalized", "!=", False), ("is_blacklisted", "=", False)]
+        if channel == "sms":
+            blacklisted = self.env["phone.blacklist"].sudo()._search([("active", "=", True)])
+            return [
+                *domain,
+                ("phone_e164", "!=", False),
+                ("phone_e164", "not in", SQL("(%s)", blacklisted.select("number"))),
+            ]
+        raise UserError(_("Unknown marketing channel: %s", channel))
+
+    def _crm_marketing_allowed(self, channel):
+        """The contacts among these who may receive marketing on ``channel`` (one query)."""
+        if not self:
+            return self
+        return self.with_context(active_test=False).search(
+            [("id", "in", self.ids), *self._crm_marketing_domain(channel)]
+        )
+
+    def action_anonymize_customer(self):
+        """Remove the personal data of these customers and of their contacts, on request:
+        Sales administrators only, confirmed in the form, logged on the customer. Orders,
+        invoices, payments and loyalty points keep their amounts; the contacts are archived
+        under a neutral name. Irreversible; a contact already anonymized is left as it is."""
+        check_privacy_manager(self.env, _("Anonymize Customer"))
+        self.check_access("write")
+        partners = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        partners.check_access("write")
+        todo = partners.filtered(lambda p: not p.crm_anonymized_date)
+        if not todo:
+            return True
+        blockers = todo.sudo()._crm_anonymize_blockers()
+        if blockers:
+            raise UserError(
+                _(
+                    "This customer cannot be anonymized yet:\n%(reasons)s",
+                    reasons="\n".join(f"- {reason}" for reason in blockers),
+                )
+            )
+        # every addon removes what its records hold, while the contacts still have their
+        # addresses; then the contacts themselves
+        todo.sudo()._crm_anonymize_records()
+        todo.sudo()._crm_anonymize_partners()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET crm_anonymized_date = %s WHERE id = ANY(%s)", now, todo.ids)
+        )
+        todo.invalidate_recordset(["crm_anonymized_date"])
+        for partner in self & todo:
+            # who and when, no personal data (the message is on the anonymized contact)
+            partner.sudo().message_post(
+                body=_(
+                    "Personal data of this customer and of %(count)s contact(s) anonymized on request by %(user)s.",
+                    count=len(todo) - 1,
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        _logger.info("privacy: user %s anonymized contacts %s", self.env.uid, todo.ids)
+        return True
+
+    def _crm_anonymize_blockers(self):
+        """Why these contacts cannot be anonymized now (translated sentences); addons add theirs
+        (crm_service: open tickets). Called as superuser after the access checks."""
+        reasons = []
+        if (
+            self.env["res.users"]
+            .with_context(active_test=True)
+            .search_count([("partner_id", "in", self.ids)])
+        ):
+            reasons.append(_("a contact is the partner of an active user: archive the user first"))
+        if self.env["res.company"].search_count([("partner_id", "in", self.ids)]):
+            reasons.append(_("a contact is the address of one of your companies"))
+        receivable = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            [],
+            ["amount_residual:sum"],
+        )
+        if receivable and not self.env.company.currency_id.is_zero(receivable[0][0] or 0.0):
+            reasons.append(_("an invoice or a payment is still open"))
+        return reasons
+
+    def _crm_anonymize_records(self):
+        """Remove the personal data these contacts left in the suite's records; each addon
+        extends it for its own (crm_service: tickets, crm_loyalty: trigger logs). Called as
+        superuser after the access checks, before the contacts' own fields are cleared."""
+        self.env["crm.interaction"].with_context(active_test=False).search(
+            [("partner_id", "in", self.ids)]
+        )._crm_anonymize()
+        self.env["crm.duplicate.candidate"].search(
+            ["|", ("partner_a_id", "in", self.ids), ("partner_b_id", "in", self.ids)]
+        ).unlink()
+        self.env["crm.rfm.history"].search([("partner_id", "in", self.ids)]).unlink()
+        self.env.cr.execute(
+            SQL("DELETE FROM crm_customer_segment_partner_rel WHERE partner_id = ANY(%s)", self.ids)
+        )
+        self.invalidate_recordset(["segment_ids"])
+        self.env["crm.customer.segment"].invalidate_model(["partner_ids", "partner_count"])
+        # his leads keep their title, stage and revenue, not his contact details nor the talks
+        leads = self.env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", self.ids)])
+        leads.with_context(tracking_disable=True, mail_notrack=True).write(
+            dict.fromkeys(LEAD_PERSONAL_FIELDS, False)
+        )
+        anonymize_messages(self.env, "crm.lead", leads.ids, self.env._("<p>Anonymized</p>"))
+        anonymize_messages(self.env, "res.partner", self.ids, self.env._("<p>Anonymized</p>"))
+        forget_author_emails(self.env, self.ids)
+        return True
+
+    def _crm_anonymized_partner_vals(self):
+        """What stays of an anonymized contact: a neutral name, archived, no address, no
+        consent to marketing. Country and company stay: taxes and reports group by them."""
+        return {
+            "email": False,
+            "phone": False,
+            "mobile": False,
+            "street": False,
+            "street2": False,
+            "city": False,
+            "zip": False,
+            "state_id": False,
+            "vat": False,
+            "website": False,
+            "comment": False,
+            "function": False,
+            "title": False,
+            "ref": False,
+            "image_1920": False,
+            "crm_marketing_opt_out": True,
+            "active": False,
+        }
+
+    def _crm_anonymize_partners(self):
+        """Clear the contacts' own fields (one write) and give each a neutral name."""
+        partners = self.with_context(tracking_disable=True, mail_notrack=True)
+        partners.write(self._crm_anonymized_partner_vals())
+        for partner in partners:
+            partner.name = self.env._("Anonymized customer #%(id)s", id=partner.id)
+
+    def action_export_customer_data(self):
+        """Download everything the suite holds about this customer (his contacts, 360 figures,
+        interactions and what other addons add: tickets, loyalty) as one JSON file. Personal
+        data: Sales administrators only. The file is made on request by a controller that
+        checks the same rights again; nothing is stored."""
+        self.ensure_one()
+        self._crm_check_export_access()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/crm_extended/customer_data/{self.id}",
+            "target": "self",
+        }
+
+    def _crm_check_export_access(self):
+        check_privacy_manager(self.env, _("Export Customer Data"))
+        self.check_access("read")
+
+    def _crm_export_json(self):
+        """The export file: (file name, bytes). Checks the caller's rights."""
+        self.ensure_one()
+        self._crm_check_export_access()
+        data = self._crm_export_data()
+        content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+        return f"customer-{self.id}.json", content.encode()
+
+    def _crm_export_data(self):
+        """{section: data} read with the caller's rights; each addon adds its section
+        (crm_service: "tickets", crm_loyalty: "loyalty")."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        contacts = self.with_context(active_test=False).search([("id", "child_of", customer.id)])
+        interactions = self.env["crm.interaction"].search([("commercial_partner_id", "=", customer.id)])
+        return {
+            "customer": customer._crm_export_contact(),
+            "contacts": [c._crm_export_contact() for c in contacts - customer],
+            "customer_360": {
+                "currency": customer.crm_currency_id.name,
+                "customer_since": customer.customer_since,
+                "last_order_date": customer.last_order_date,
+                "order_count": customer.order_count,
+                "open_quotation_count": customer.open_quotation_count,
+                "lifetime_value": customer.lifetime_value,
+                "average_order_value": customer.average_order_value,
+                "amount_due": customer.amount_due,
+                "amount_overdue": customer.amount_overdue,
+                "rfm_score": customer.rfm_score,
+                "rfm_segment": customer.rfm_segment,
+                "churn_risk": customer.churn_risk,
+                "segments": customer.segment_ids.mapped("name"),
+            },
+            "interactions": [
+                {
+                    "date": i.date,
+                    "channel": i.channel,
+                    "direction": i.direction,
+                    "summary": i.name,
+                    "outcome": i.outcome,
+                    "duration_hours": i.duration,
+                    "note": html2plaintext(i.note or ""),
+                    "contact": i.partner_id.display_name,
+                }
+                for i in interactions
+            ],
+        }
+
+    def _crm_export_contact(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email or "",
+            "phone": self.phone or "",
+            "mobile": self.mobile or "",
+            "street": self.street or "",
+            "street2": self.street2 or "",
+            "zip": self.zip or "",
+            "city": self.city or "",
+            "country": self.country_id.name or "",
+            "vat": self.vat or "",
+            "website": self.website or "",
+            "language": self.lang or "",
+            "marketing_consent_withdrawn": self.crm_marketing_opt_out_date or False,
+            "email_blacklisted": self.is_blacklisted,
+        }
+
+    @api.model
+    def _crm_privacy_lookup_fields(self):
+        """Fields of the suite's models that core's privacy lookup does not search:
+        [(model, field, "partner" | "email")]. Core skips links deleted with the contact
+        (ondelete cascade) and addresses in fields not named email; addons add theirs
+        (crm_service: a ticket's address, crm_loyalty: rewards issued)."""
+        return [
+            ("crm.duplicate.candidate", "partner_a_id", "partner"),
+            ("crm.duplicate.candidate", "partner_b_id", "partner"),
+            ("crm.rfm.history", "partner_id", "partner"),
+        ]
+
+    @api.model
+    def _crm_privacy_lookup_queries(self, email, partner_ids_sql):
+        """SELECTs of (res_model_id, res_id, is_active) of the records of _crm_privacy_lookup_fields
+        about a person: linked to one of his contacts (``partner_ids_sql``, the SQL of their ids)
+        or holding his address ``email``. One SELECT per model."""
+        conditions = defaultdict(list)
+        for model_name, fname, kind in self._crm_privacy_lookup_fields():
+            column = SQL.identifier(fname)
+            if kind == "partner":
+                conditions[model_name].append(SQL("%s IN (%s)", column, partner_ids_sql))
+            elif email:
+                conditions[model_name].append(SQL("%s ILIKE %s", column, f"%{email}%"))
+        queries = []
+        for model_name, where in conditions.items():
+            Model = self.env[model_name]
+            queries.append(
+                SQL(
+                    "SELECT %s AS res_model_id, id AS res_id, %s AS is_active FROM %s WHERE %s",
+                    self.env["ir.model"]._get_id(model_name),
+                    SQL.identifier("active") if "active" in Model._fields else SQL("TRUE"),
+                    SQL.identifier(Model._table),
+                    SQL(" OR ").join(where),
+                )
+            )
+        return queries
+
+    @api.model
+    def _crm_retention_anonymize(self, limit):
+        """Anonymize, up to ``limit`` records per kind, what is older than the retention
+        settings allow; returns (done, remaining). Addons add theirs (crm_service: closed
+        tickets)."""
+        years = bounded_int_param(self.env, RETENTION_INTERACTION_PARAM, 0, RETENTION_YEARS_BOUNDS)
+        return self.env["crm.interaction"]._crm_retention_anonymize(years, limit)
+
+    @api.model
+    def _cron_crm_retention(self, limit=RETENTION_BATCH):
+        done, remaining = self._crm_retention_anonymize(limit)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -463,6 +463,13 @@ class CrmLoyaltyTrigger(models.Model):
         if not order_by_partner:
             return self.env["crm.loyalty.trigger.log"]
         Log = self.env["crm.loyalty.trigger.log"].sudo()
+        if self.action == "mail":
+            # marketing consent and core's blacklist: res.partner._crm_marketing_domain; no key
+            # is reserved for a customer the email may not reach
+            allowed = self.env["res.partner"].union(*order_by_partner)._crm_marketing_allowed("email")
+            order_by_partner = {p: o for p, o in order_by_partner.items() if p in allowed}
+            if not order_by_partner:
+                return Log.browse()
         period_key = self._period_key(period_date or today)
         partners = list(order_by_partner)
         self.env.cr.execute(

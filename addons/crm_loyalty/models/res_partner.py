@@ -103,3 +103,59 @@ class ResPartner(models.Model):
         if zero_matches:  # customers without a card have 0 points
             return ["|", ("id", "in", matching), ("id", "not in", holders)]
         return [("id", "in", matching)]
+
+    # ------------------------------------------------------------------ privacy
+
+    @api.model
+    def _crm_privacy_lookup_fields(self):
+        # rewards issued are deleted with the contact: core's lookup skips them
+        return [*super()._crm_privacy_lookup_fields(), ("crm.loyalty.trigger.log", "partner_id", "partner")]
+
+    def _crm_anonymized_partner_vals(self):
+        return {**super()._crm_anonymized_partner_vals(), "crm_birthday": False}
+
+    def _crm_anonymize_records(self):
+        """Rewards issued stay (their keys keep a reward from being issued twice, their points
+        are in the ledger) without their text; cards and ledger keep every figure."""
+        result = super()._crm_anonymize_records()
+        self.env["crm.loyalty.trigger.log"].search([("partner_id", "in", self.ids)]).write(
+            {"description": False}
+        )
+        return result
+
+    def _crm_export_data(self):
+        data = super()._crm_export_data()
+        customer = self.commercial_partner_id
+        contacts = self.with_context(active_test=False).search([("id", "child_of", customer.id)])
+        cards = (
+            self.env["loyalty.card"]
+            .with_context(active_test=False)
+            .search([("partner_id", "in", contacts.ids)])
+        )
+        ledger = self.env["crm.loyalty.ledger"].search([("card_id", "in", cards.ids)], order="date, id")
+        data["loyalty"] = {
+            "birthday": customer.crm_birthday or False,
+            "cards": [
+                {
+                    "program": card.program_id.name,
+                    "code": card.code,
+                    "points": card.points,
+                    "tier": card.tier_id.name or "",
+                    "expiration_date": card.expiration_date or False,
+                }
+                for card in cards
+            ],
+            "ledger": [
+                {
+                    "card": entry.card_id.code,
+                    "date": entry.date,
+                    "type": entry.entry_type,
+                    "description": entry.description,
+                    "issued": entry.issued,
+                    "used": entry.used,
+                    "expiry_date": entry.expiry_date or False,
+                }
+                for entry in ledger
+            ],
+        }
+        return data

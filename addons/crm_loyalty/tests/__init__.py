@@ -6,6 +6,7 @@ from . import (
     test_one_rule,
     test_partner_figures,
     test_portal,
+    test_privacy_loyalty,
     test_reports,
     test_reversal_concurrency,
     test_security,

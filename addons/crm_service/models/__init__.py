@@ -10,6 +10,7 @@ from . import (
     crm_ticket_type,
     crm_ticket_sla_engine,
     mail_thread,
+    res_config_settings,
     res_partner,
 )
 from . import crm_partner_timeline

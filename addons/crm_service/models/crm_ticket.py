@@ -4,6 +4,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
+from odoo.addons.crm_extended.models.crm_privacy import anonymize_messages, anonymize_past_retention
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.mail import email_normalize, email_split_and_format
@@ -253,6 +254,8 @@ class CrmTicket(models.Model):
         string="Hours to Close",
         groups="base.group_user",
     )
+    # set by _crm_anonymize only (the customer's anonymization, the retention cron)
+    is_anonymized = fields.Boolean("Anonymized", readonly=True, copy=False, groups="base.group_user")
     sla_success = fields.Float(
         string="SLA Compliance (%)",
         compute="_compute_sla_success",
@@ -421,7 +424,7 @@ class CrmTicket(models.Model):
     def _bookkeeping_fields(self):
         """The fields our own code paths write (as superuser), never taken from a caller's values;
         glue addons add theirs."""
-        return SLA_BOOKKEEPING_FIELDS
+        return SLA_BOOKKEEPING_FIELDS | {"is_anonymized"}
 
     def _check_sla_bookkeeping(self, vals_list, defaults=False):
         """Refuse bookkeeping figures in a caller's values (our own code writes them as superuser),
@@ -737,6 +740,45 @@ class CrmTicket(models.Model):
         )
         self.invalidate_model(["sla_escalation", "activity_ids"])
         return len(rows)
+
+    # ------------------------------------------------------------------ privacy
+
+    def _crm_anonymize(self):
+        """Remove what these tickets say about the customer: subject, description, addresses,
+        the text of their messages, their files and the comments of their ratings. Number,
+        dates, stage and SLA figures stay for the reports. A few statements for the batch;
+        used by the customer's anonymization and by the retention cron."""
+        if not self:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_ticket
+                   SET name = %s, description = NULL, partner_email = NULL, partner_phone = NULL,
+                       email_cc = NULL, is_anonymized = TRUE
+                 WHERE id = ANY(%s)
+                """,
+                self.env._("Anonymized ticket"),
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            ["name", "description", "partner_email", "partner_phone", "email_cc", "is_anonymized"]
+        )
+        anonymize_messages(self.env, self._name, self.ids, self.env._("<p>Anonymized</p>"))
+        ratings = (
+            self.env["rating.rating"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        ratings.write({"feedback": False})
+
+    @api.model
+    def _crm_retention_anonymize(self, years, limit):
+        """Anonymize up to ``limit`` tickets closed more than ``years`` years ago (0: keep them);
+        returns (done, remaining)."""
+        return anonymize_past_retention(self, "close_date", years, limit, [("is_closed", "=", True)])
 
     # ------------------------------------------------------------------ mail
 

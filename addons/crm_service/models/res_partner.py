@@ -1,6 +1,11 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.addons.crm_extended.models.res_partner import RETENTION_YEARS_BOUNDS, bounded_int_param
+from odoo.osv import expression
+from odoo.tools import html2plaintext
 
 from .crm_ticket_team import SERVICE_READERS
+
+RETENTION_TICKET_PARAM = "crm_service.retention_ticket_years"
 
 
 class ResPartner(models.Model):
@@ -37,3 +42,71 @@ class ResPartner(models.Model):
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------ privacy
+
+    def _crm_anonymize_blockers(self):
+        reasons = super()._crm_anonymize_blockers()
+        if self.env["crm.ticket"].search_count([("partner_id", "in", self.ids), ("is_closed", "=", False)]):
+            reasons.append(_("a service ticket is still open: close it first"))
+        return reasons
+
+    def _crm_customer_tickets(self):
+        """The tickets of these contacts, and those opened from one of their addresses by
+        someone who never became a contact."""
+        domain = [("partner_id", "in", self.ids)]
+        emails = [email for email in self.mapped("email_normalized") if email]
+        if emails:
+            domain = expression.OR(
+                [
+                    domain,
+                    *([("partner_id", "=", False), ("partner_email", "ilike", email)] for email in emails),
+                ]
+            )
+        return self.env["crm.ticket"].with_context(active_test=False).search(domain)
+
+    def _crm_anonymize_records(self):
+        result = super()._crm_anonymize_records()
+        self._crm_customer_tickets()._crm_anonymize()
+        return result
+
+    def _crm_export_data(self):
+        data = super()._crm_export_data()
+        customer = self.commercial_partner_id
+        contacts = self.with_context(active_test=False).search([("id", "child_of", customer.id)])
+        tickets = contacts._crm_customer_tickets()
+        data["tickets"] = [
+            {
+                "number": ticket.number,
+                "subject": ticket.name,
+                "opened": ticket.create_date,
+                "closed": ticket.close_date,
+                "stage": ticket.stage_id.name,
+                "channel": ticket.channel,
+                "email": ticket.partner_email or "",
+                "description": html2plaintext(ticket.description or ""),
+                "messages": [
+                    {
+                        "date": message.date,
+                        "author": message.author_id.display_name or message.email_from or "",
+                        "body": html2plaintext(message.body or ""),
+                    }
+                    for message in ticket.message_ids
+                    if message.message_type in ("email", "comment") and not message.is_internal
+                ],
+            }
+            for ticket in tickets
+        ]
+        return data
+
+    @api.model
+    def _crm_privacy_lookup_fields(self):
+        # a ticket opened by mail from someone who is no contact keeps only his address
+        return [*super()._crm_privacy_lookup_fields(), ("crm.ticket", "partner_email", "email")]
+
+    @api.model
+    def _crm_retention_anonymize(self, limit):
+        done, remaining = super()._crm_retention_anonymize(limit)
+        years = bounded_int_param(self.env, RETENTION_TICKET_PARAM, 0, RETENTION_YEARS_BOUNDS)
+        more, left = self.env["crm.ticket"]._crm_retention_anonymize(years, limit)
+        return done + more, remaining + left

@@ -1,5 +1,6 @@
 from . import (
     test_mail_language,
+    test_privacy_tickets,
     test_security_rpc_service,
     test_ticket_mail_access,
     test_ticket_portal,
