@@ -916,16 +916,24 @@ class ResPartner(models.Model):
         return vals
 
     @api.model
-    def _crm_marketing_domain(self, channel):
-        """The one rule of marketing consent, as a domain on contacts: who may receive marketing
-        on ``channel`` ("email" or "sms"): an address or number that is not on core's blacklist
-        (mail.blacklist, phone.blacklist), and neither the contact nor his company withdrew
-        consent. Mailings to segments and purchase-triggered emails use it."""
-        domain = [
+    @api.model
+    def _crm_consent_domain(self):
+        """The consent half of _crm_marketing_domain: neither the contact nor his company
+        withdrew consent, and he was not anonymized. Mailings to segments use it on top of
+        core's own handling of blacklisted and missing addresses (a cancelled trace that says
+        why)."""
+        return [
             ("crm_marketing_opt_out", "=", False),
             ("commercial_partner_id.crm_marketing_opt_out", "=", False),
             ("crm_anonymized_date", "=", False),
         ]
+
+    def _crm_marketing_domain(self, channel):
+        """The one rule of marketing consent, as a domain on contacts: who may receive marketing
+        on ``channel`` ("email" or "sms"): an address or number that is not on core's blacklist
+        (mail.blacklist, phone.blacklist), and neither the contact nor his company withdrew
+        consent. Purchase-triggered emails use it."""
+        domain = self._crm_consent_domain()
         if channel == "email":
             return [*domain, ("email_normalized", "!=", False), ("is_blacklisted", "=", False)]
         if channel == "sms":

@@ -2,6 +2,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 _logger = logging.getLogger(__name__)
 
@@ -74,6 +75,16 @@ class MailingMailing(models.Model):
                     return True
             starting.crm_segment_id.sudo()._refresh_members()
         return super()._action_send_mail(res_ids)
+
+    def _get_recipients_domain(self):
+        """A segment's mailing never reaches a member who withdrew his consent (or whose
+        company did) or who was anonymized: crm_extended's consent rule on top of the segment's
+        live membership. Blacklisted and missing addresses stay core's: a cancelled trace says
+        why."""
+        domain = super()._get_recipients_domain()
+        if self.crm_segment_id and self.mailing_model_real == "res.partner":
+            domain = expression.AND([domain, self.env["res.partner"]._crm_consent_domain()])
+        return domain
 
     def _crm_hold_for_segment(self):
         _logger.info("Mailings %s held: their responsible may not read their segment", self.ids)

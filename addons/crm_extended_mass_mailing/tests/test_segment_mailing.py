@@ -83,6 +83,29 @@ class TestSegmentMailing(TransactionCase):
         self.assertEqual(self.segment.mailing_count, 1)
         self.assertEqual(self.segment.mailing_ids.sent, 3)
 
+    def test_members_who_withdrew_consent_are_not_reached(self):
+        """A member who withdrew his marketing consent, or whose company did, and an anonymized
+        one get nothing from a segment mailing, not even a trace; he may join the segment later
+        than the consent was withdrawn."""
+        Partner = self.env["res.partner"]
+        company = Partner.create({"name": "VIP Corp", "is_company": True, "crm_marketing_opt_out": True})
+        employee = Partner.create(
+            {
+                "name": "VIP Employee",
+                "email": "vip.emp@example.com",
+                "comment": "vip",
+                "parent_id": company.id,
+            }
+        )
+        self.vip_b.crm_marketing_opt_out = True
+        mailing = self._create_mailing()
+        mailing.action_send_mail()
+        recipients, traces = self._recipients(mailing)
+        self.assertEqual(recipients, self.vip_a)
+        self.assertFalse(traces.filtered(lambda t: t.res_id in (self.vip_b | employee).ids))
+        # without the segment, core's own rule applies as before: the consent flag is ours
+        self.assertIn(employee, self.segment.partner_ids)
+
     def test_a_second_mailing_reuses_the_campaign(self):
         first = self._create_mailing()
         second = self._create_mailing()

@@ -33,8 +33,10 @@ class CrmLoyaltyTrigger(models.Model):
         """Post the template's SMS on each customer (his chatter, so his timeline) through core's
         SMS notification. Queued: core's SMS cron sends it, not the confirmation of an order.
         A customer without a valid number, or whose number is on core's phone blacklist, gets
-        nothing (as core's SMS composer skips blacklisted numbers)."""
+        nothing (as core's SMS composer skips blacklisted numbers), and so does one who withdrew
+        his marketing consent, or whose company did (crm_extended's consent rule)."""
         self.ensure_one()
+        partners = partners.filtered_domain(self.env["res.partner"]._crm_consent_domain())
         for partner in partners.filtered(lambda p: p.phone_sanitized and not p.phone_sanitized_blacklisted):
             partner._message_sms_with_template(
                 template=self.sms_template_id, partner_ids=partner.ids, put_in_queue=True

@@ -86,19 +86,29 @@ class TestTriggerSms(MockSMS, TriggerCase):
         self.env["phone.blacklist"].create({"number": "+32456002202"})
         no_phone = Partner.create({"name": "No Phone", "email": "nophone@example.com"})
         reachable = Partner.create({"name": "Reachable", "phone": "+32456002203"})
+        # withdrew his marketing consent: rewarded, never told by SMS
+        opted_out = Partner.create(
+            {"name": "Opted Out", "phone": "+32456002204", "crm_marketing_opt_out": True}
+        )
         segment = self.env["crm.customer.segment"].create(
-            {"name": "Three", "rule_domain": repr([("id", "in", (blacklisted | no_phone | reachable).ids)])}
+            {
+                "name": "Four",
+                "rule_domain": repr([("id", "in", (blacklisted | no_phone | reachable | opted_out).ids)]),
+            }
         )
         segment._refresh_members()
         trigger = self.trigger(condition="segment", segment_id=segment.id, period="year")
         with self.mockSMSGateway():
             trigger.action_run_now()
             self.env["sms.sms"].sudo()._process_queue(ids=self._new_sms.ids)
-        self.assertEqual(trigger.log_ids.partner_id, blacklisted | no_phone | reachable, "all rewarded")
+        self.assertEqual(
+            trigger.log_ids.partner_id, blacklisted | no_phone | reachable | opted_out, "all rewarded"
+        )
         self.assertEqual(self._new_sms.partner_id, reachable)
         self.assertEqual([s["number"] for s in self._sms], ["+32456002203"])
         self.assertFalse(self.sms_messages(blacklisted))
         self.assertFalse(self.sms_messages(no_phone))
+        self.assertFalse(self.sms_messages(opted_out))
 
     def test_template_must_be_for_contacts(self):
         order_template = self.env["sms.template"].create(
