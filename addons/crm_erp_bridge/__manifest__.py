@@ -1,6 +1,6 @@
 {
     "name": "CRM ERP Bridge",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.2.1",
     "summary": "Order-to-cash in one view, delivery dates promised from real stock, and credit control",
     "category": "Sales/CRM",
     "author": "CRM Suite",

@@ -1,6 +1,6 @@
 {
     "name": "CRM Loyalty",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "summary": "Loyalty tiers, expiring points with an auditable ledger, refund reversal "
     "and purchase-triggered rewards on top of Odoo's loyalty programs",
     "category": "Sales/CRM",

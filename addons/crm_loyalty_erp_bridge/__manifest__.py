@@ -1,6 +1,6 @@
 {
     "name": "CRM Loyalty / ERP Bridge glue",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.1.1",
     "summary": "Reverses loyalty points on credit notes for returned goods "
     "when both CRM Loyalty and CRM ERP Bridge are installed",
     "category": "Hidden",

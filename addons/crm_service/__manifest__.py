@@ -1,6 +1,6 @@
 {
     "name": "CRM Service",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Service desk on the customer 360: tickets with SLA in working hours, teams, "
     "mail gateway, customer portal and satisfaction ratings",
     "category": "Sales/CRM",

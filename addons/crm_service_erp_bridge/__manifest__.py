@@ -1,6 +1,6 @@
 {
     "name": "CRM Service / ERP Bridge glue",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "summary": "Service tickets into returns and credit notes "
     "when both CRM Service and CRM ERP Bridge are installed",
     "category": "Hidden",

@@ -1,6 +1,6 @@
 {
     "name": "CRM Service / Surveys glue",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Closing a ticket invites the customer to the team's survey (Odoo's Surveys); the "
     "CSAT or NPS score lands on the ticket and on the customer 360",
     "category": "Hidden",
