@@ -1007,18 +1007,43 @@ class ResPartner(models.Model):
             reasons.append(_("a contact is the partner of an active user: archive the user first"))
         if self.env["res.company"].search_count([("partner_id", "in", self.ids)]):
             reasons.append(_("a contact is the address of one of your companies"))
-        receivable = self.env["account.move.line"]._read_group(
+        # any company, any currency: an open receivable line of his is an open obligation
+        if self.env["account.move.line"].search_count(
             [
                 ("partner_id", "in", self.ids),
                 ("account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
             ],
-            [],
-            ["amount_residual:sum"],
-        )
-        if receivable and not self.env.company.currency_id.is_zero(receivable[0][0] or 0.0):
+            limit=1,
+        ):
             reasons.append(_("an invoice or a payment is still open"))
+        # the records are cleared as superuser: none may belong to a company the requester
+        # does not work in (each addon checks its own, crm_service its tickets)
+        companies = self.env.user.company_ids
+        foreign_interactions = self.env["crm.interaction"].search_count(
+            [("partner_id", "in", self.ids), ("company_id", "not in", companies.ids)], limit=1
+        )
+        foreign_leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "!=", False),
+                    ("company_id", "not in", companies.ids),
+                ],
+                limit=1,
+            )
+        )
+        if foreign_interactions or foreign_leads:
+            reasons.append(
+                _(
+                    "interactions or leads of a company you do not work in concern this customer: "
+                    "its administrator must do it"
+                )
+            )
         return reasons
 
     def _crm_anonymize_records(self):

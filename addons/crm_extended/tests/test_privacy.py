@@ -126,6 +126,23 @@ class TestPrivacy(CrmExtendedCase):
         self.assertEqual(self.customer.email, "nadia@haddad.example.com")
         self.assertTrue(self.customer.active)
 
+    def test_another_company_records_block_anonymization(self):
+        """The suite's records are cleared as superuser: an administrator of one company may not
+        wipe what another company holds on a shared contact (here an interaction)."""
+        other = self.env["res.company"].create({"name": "Other Branch"})
+        theirs = self.env["crm.interaction"].create(
+            {
+                "name": "Their call",
+                "note": "<p>THEIR-NOTE</p>",
+                "partner_id": self.contact.id,
+                "company_id": other.id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "company you do not work in"):
+            self.customer.with_user(self.manager).action_anonymize_customer()
+        self.assertIn("THEIR-NOTE", theirs.note)
+        self.assertEqual(self.contact.name, "Nadia Haddad")
+
     def test_bookkeeping_is_not_taken_from_vals(self):
         self.contact.write(
             {"crm_anonymized_date": fields.Datetime.now(), "crm_marketing_opt_out_date": "2000-01-01"}

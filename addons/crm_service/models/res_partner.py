@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.addons.crm_extended.models.res_partner import RETENTION_YEARS_BOUNDS, bounded_int_param
 from odoo.osv import expression
-from odoo.tools import html2plaintext
+from odoo.tools import email_normalize, html2plaintext
 
 from .crm_ticket_team import SERVICE_READERS
 
@@ -47,23 +47,35 @@ class ResPartner(models.Model):
 
     def _crm_anonymize_blockers(self):
         reasons = super()._crm_anonymize_blockers()
-        if self.env["crm.ticket"].search_count([("partner_id", "in", self.ids), ("is_closed", "=", False)]):
+        tickets = self._crm_customer_tickets()
+        if tickets.filtered(lambda t: not t.is_closed):
             reasons.append(_("a service ticket is still open: close it first"))
+        if tickets.company_id - self.env.user.company_ids:
+            reasons.append(
+                _(
+                    "tickets of a company you do not work in concern this customer: its administrator must do it"
+                )
+            )
         return reasons
 
     def _crm_customer_tickets(self):
-        """The tickets of these contacts, and those opened from one of their addresses by
-        someone who never became a contact."""
-        domain = [("partner_id", "in", self.ids)]
-        emails = [email for email in self.mapped("email_normalized") if email]
+        """The tickets of these contacts, and those opened from exactly one of their addresses
+        by someone who never became a contact (``ilike`` only narrows the candidates: an
+        address inside a longer one, or ``_`` as a wildcard, must not catch other people's)."""
+        Ticket = self.env["crm.ticket"].with_context(active_test=False)
+        tickets = Ticket.search([("partner_id", "in", self.ids)])
+        emails = {email for email in self.mapped("email_normalized") if email}
         if emails:
-            domain = expression.OR(
-                [
-                    domain,
-                    *([("partner_id", "=", False), ("partner_email", "ilike", email)] for email in emails),
-                ]
+            candidates = Ticket.search(
+                expression.AND(
+                    [
+                        [("partner_id", "=", False)],
+                        expression.OR([[("partner_email", "ilike", email)] for email in emails]),
+                    ]
+                )
             )
-        return self.env["crm.ticket"].with_context(active_test=False).search(domain)
+            tickets |= candidates.filtered(lambda t: email_normalize(t.partner_email) in emails)
+        return tickets
 
     def _crm_anonymize_records(self):
         result = super()._crm_anonymize_records()

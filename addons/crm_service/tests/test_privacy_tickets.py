@@ -43,6 +43,13 @@ class TestPrivacyTickets(TicketCase):
         cls.other = cls.env["crm.ticket"].create(
             {"name": "Someone else", "partner_email": "else@example.com", "team_id": cls.team.id}
         )
+        # addresses that contain hers, or match it with "_" as a wildcard: other people's
+        cls.look_alikes = cls.env["crm.ticket"].create(
+            [
+                {"name": "Nazahra's", "partner_email": "nazahra@example.com", "team_id": cls.team.id},
+                {"name": "Australian", "partner_email": "zahra@example.com.au", "team_id": cls.team.id},
+            ]
+        )
 
     def test_open_ticket_blocks_anonymization(self):
         with self.assertRaisesRegex(UserError, "ticket"):
@@ -67,11 +74,23 @@ class TestPrivacyTickets(TicketCase):
         )
         self.assertEqual(self.other.name, "Someone else", "other people's tickets stay")
         self.assertEqual(self.other.partner_email, "else@example.com")
+        self.assertEqual(self.look_alikes.mapped("name"), ["Nazahra's", "Australian"])
+        self.assertFalse(any(self.look_alikes.mapped("is_anonymized")))
+
+    def test_another_company_ticket_blocks_anonymization(self):
+        other = self.env["res.company"].create({"name": "Other Branch"})
+        theirs = self.env["crm.ticket"].create(
+            {"name": "Their ticket", "partner_id": self.customer.id, "company_id": other.id, "team_id": False}
+        )
+        (self.ticket | self.mail_ticket | theirs).stage_id = self.stage_solved
+        with self.assertRaisesRegex(UserError, "company you do not work in"):
+            self.customer.with_user(self.manager).action_anonymize_customer()
+        self.assertEqual(theirs.name, "Their ticket")
 
     def test_export_has_tickets(self):
         _name, content = self.customer.with_user(self.manager)._crm_export_json()
         tickets = {t["subject"]: t for t in json.loads(content)["tickets"]}
-        self.assertEqual(set(tickets), {"Zahra's broken heater", "Question from Zahra"})
+        self.assertEqual(set(tickets), {"Zahra's broken heater", "Question from Zahra"}, "hers only")
         self.assertIn("SECRET-DESCRIPTION", tickets["Zahra's broken heater"]["description"])
         self.assertIn("SECRET-REPLY", [m["body"] for m in tickets["Zahra's broken heater"]["messages"]])
 

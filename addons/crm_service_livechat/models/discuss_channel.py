@@ -199,7 +199,13 @@ class DiscussChannel(models.Model):
         link decides between concurrent messages) and, with ``update``, brought up to date.
         Called as superuser by the chat's own paths; returns the chats' interactions."""
         Interaction = self.env["crm.interaction"]
-        customers = self._crm_livechat_customers()
+        # a customer of another company than the operator's is not recorded: the interaction
+        # would put what he told this company in the other company's history
+        customers = {
+            chat: customer
+            for chat, customer in self._crm_livechat_customers().items()
+            if not customer.company_id or customer.company_id == chat._crm_chat_company()
+        }
         if not customers:
             return Interaction
         chats = self.browse([chat.id for chat in customers])
@@ -259,6 +265,12 @@ class DiscussChannel(models.Model):
             if chat.id in dates
         }
 
+    def _crm_chat_company(self):
+        """The company that held this chat: its operator's."""
+        self.ensure_one()
+        operator = self.livechat_operator_id.user_ids.filtered(lambda u: not u.share)[:1]
+        return operator.company_id or self.env.company
+
     def _crm_prepare_interaction_vals(self, customer, stats):
         """The interaction recording this chat: inbound, on the chat's start, in the operator's
         language, with a link to the conversation; its length once the chat has ended."""
@@ -279,7 +291,7 @@ class DiscussChannel(models.Model):
             "date": self.create_date,
             "duration": duration,
             "user_id": operator.id,
-            "company_id": (customer.company_id or operator.company_id or self.env.company).id,
+            "company_id": self._crm_chat_company().id,
             "discuss_channel_id": self.id,
             "note": Markup("<p>%s</p>") % env._("Conversation: %(chat)s", chat=link),
         }

@@ -102,6 +102,13 @@ class TestChatTicket(LivechatCase):
         self.assertEqual(ticket.company_id, self.team.company_id)
         self.assertFalse(ticket.partner_id)
         self.assertEqual(ticket.partner_email, "elsa@example.com")
+        # nor does what she told this company land in the other company's history
+        chat.sudo()._crm_sync_chat_interactions()
+        self.assertFalse(
+            self.env["crm.interaction"]
+            .with_context(active_test=False)
+            .search([("discuss_channel_id", "=", chat.id)])
+        )
 
     def test_only_a_service_user_of_the_chat_makes_tickets(self):
         chat = self.open_chat(self.livechat, self.portal_user)
