@@ -42,7 +42,7 @@ find_odoo() {
 
 # Our scripts' and tests' own Python packages, installed into Odoo's Python when missing.
 ensure_python_deps() {
-    if ! "$ODOO_PY" -c 'import lxml, psycopg2, requests, websocket' >/dev/null 2>&1; then
+    if ! "$ODOO_PY" -c 'import lxml, psycopg2, requests, websocket, whool' >/dev/null 2>&1; then
         say "installing requirements.txt into $ODOO_PY"
         "$ODOO_PY" -m pip install -q -r "$ROOT/requirements.txt" ||
             die "could not install requirements.txt into $ODOO_PY (pip failed)."
