@@ -3,8 +3,15 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.crm_extended.tests.common import CrmExtendedCase
-from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
+
+# queue_job's test helpers register themselves in a list of allowed monkey-patchers that
+# Odoo 18 builds before mid-2025 do not have (nor check): an empty one stands in there
+if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
+    odoo_test_common.SETATTR_SOURCES = {}
+
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
 CHUNK = 3
 
@@ -226,8 +233,10 @@ class TestHeavyJobs(CrmExtendedCase):
     def test_loyalty_expiry(self):
         if "crm.loyalty.ledger" not in self.env:
             self.skipTest("crm_loyalty is not installed")
-        cards = self._loyalty_cards()
+        mine = self._loyalty_cards()
         today = fields.Date.context_today(self.env.user) + timedelta(days=400)
+        cards = self.env["loyalty.card"].browse(self.env["loyalty.card"]._crm_expiry_card_ids(today))
+        self.assertLessEqual(mine, cards)
 
         def snapshot():
             ledger = self.env["crm.loyalty.ledger"].search(
@@ -246,9 +255,8 @@ class TestHeavyJobs(CrmExtendedCase):
             )
 
         jobs = math.ceil(len(cards) / CHUNK)
-        self.assertEqual(len(self.env["loyalty.card"]._crm_expiry_card_ids(today)), len(cards))
         self.run_both("loyalty.card", "_cron_expire_points", snapshot, "loyalty", jobs=jobs, today=today)
-        self.assertFalse(any(cards.mapped("points")), "every point expired, once")
+        self.assertFalse(any(mine.mapped("points")), "every point expired, once")
 
     def test_loyalty_tiers(self):
         if "crm.loyalty.tier" not in self.env:

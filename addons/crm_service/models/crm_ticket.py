@@ -577,15 +577,15 @@ class CrmTicket(models.Model):
         )
 
     @api.model
-    def _crm_sla_update(self, ids=None):
-        """The SLA pass of the open tickets (of ``ids`` only when given)."""
-        self._sla_recompute_open(ids=ids)
-        self._sla_escalate(ids=ids)
+    def _crm_sla_update(self, ticket_ids=None):
+        """The SLA pass of the open tickets (of ``ticket_ids`` only when given)."""
+        self._sla_recompute_open(ticket_ids=ticket_ids)
+        self._sla_escalate(ticket_ids=ticket_ids)
 
     def _crm_sla_update_chunk(self):
         """A part of the SLA pass: these tickets (a job of crm_extended_queue_job)."""
         if self.ids:
-            self._crm_sla_update(ids=self.ids)
+            self._crm_sla_update(ticket_ids=self.ids)
 
     @api.model
     def _crm_sla_open_ids(self):
@@ -596,7 +596,7 @@ class CrmTicket(models.Model):
         return [tid for (tid,) in self.env.cr.fetchall()]
 
     @api.model
-    def _sla_recompute_open(self, now=None, ids=None):
+    def _sla_recompute_open(self, now=None, ticket_ids=None):
         now = now or fields.Datetime.now()
         for model in ("crm.ticket", "crm.ticket.team", "crm.ticket.sla", "resource.calendar"):
             self.env[model].flush_model()
@@ -612,7 +612,7 @@ class CrmTicket(models.Model):
              WHERE t.active AND NOT coalesce(t.is_closed, false)
                AND (%s::int[] IS NULL OR t.id = ANY(%s))
             """,
-            [ids, ids],
+            [ticket_ids, ticket_ids],
         )
         rows = cr.fetchall()
         calendars = {
@@ -639,11 +639,11 @@ class CrmTicket(models.Model):
                 [list(ids), list(responses), list(resolutions)],
             )
         self.invalidate_model(["first_response_deadline", "sla_deadline"])
-        updated = self._sla_update_statuses(now, ids=ids)
+        updated = self._sla_update_statuses(now, ticket_ids=ticket_ids)
         return {"tickets": len(rows), "deadlines_changed": len(changed), "statuses_changed": len(updated)}
 
     @api.model
-    def _sla_update_statuses(self, now, ids=None):
+    def _sla_update_statuses(self, now, ticket_ids=None):
         """Statuses of the open tickets that are not paused, decided by sla_status_rule on rows
         read in one query, written in one UPDATE; each change is logged in the ticket's chatter
         with its tracking value (a breach with its time), as a tracked write would.
@@ -661,7 +661,7 @@ class CrmTicket(models.Model):
                    AND (%(ids)s::int[] IS NULL OR t.id = ANY(%(ids)s))
                 """,
                 columns=columns,
-                ids=ids,
+                ids=ticket_ids,
             )
         )
         changes = {}
@@ -715,7 +715,7 @@ class CrmTicket(models.Model):
         self.env["mail.message"].sudo().create(vals_list)
 
     @api.model
-    def _sla_escalate(self, ids=None):
+    def _sla_escalate(self, ticket_ids=None):
         """One activity for the team leader per ticket and level (at risk, then breached)."""
         cr = self.env.cr
         cr.execute(
@@ -729,7 +729,7 @@ class CrmTicket(models.Model):
                AND NOT (t.sla_status = 'at_risk' AND coalesce(t.sla_escalation, '') = 'breached')
                AND (%s::int[] IS NULL OR t.id = ANY(%s))
             """,
-            [ids, ids],
+            [ticket_ids, ticket_ids],
         )
         rows = cr.fetchall()
         if not rows:
