@@ -264,6 +264,14 @@ class TestHeavyJobs(CrmExtendedCase):
         cards = self._loyalty_cards()
         self.assertTrue(cards.filtered("tier_id"), "the awards reached tiers")
         today = fields.Date.context_today(self.env.user) + timedelta(days=800)
+        # half of them at the end of their grace period: the review downgrades those, and
+        # starts the grace period of the others
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE loyalty_card SET tier_downgrade_date = %s WHERE id = ANY(%s)",
+            [today - timedelta(days=1), cards.filtered("tier_id").ids[::2]],
+        )
+        self.env.invalidate_all()
 
         def snapshot():
             return cards.read(["tier_id", "qualifying_points", "tier_downgrade_date", "tier_since"])
