@@ -228,8 +228,13 @@ class LoyaltyCard(models.Model):
 
     def _crm_expire_points_chunk(self, today):
         """A part of the expiry run: these cards (a job of crm_extended_queue_job). Run twice,
-        the second run finds nothing due: the first consumed the awards."""
+        the second run finds nothing due: the first consumed the awards. Running beside the
+        orders of the day, it locks its cards (in id order) before reading their balances: a
+        busy card is waited for, a deadlock is retried by queue_job."""
         if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [self.ids]
+            )
             self._crm_expire_points(today, card_ids=self.ids)
 
     @api.model
