@@ -285,3 +285,27 @@ class TestHeavyJobs(CrmExtendedCase):
             self.env["res.partner"]._cron_recompute_rfm()
             trap.assert_jobs_count(0)
         self.assertTrue(all(self.customers.mapped("rfm_segment")))
+
+    def test_stored_jobs(self):
+        """Without the trap: the scheduler's run stores one job, on its channel with the job
+        function made for it (retry pattern), not twice while it waits; performed as a job
+        runner would, it does the work."""
+        from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+        cron = self.env.ref("crm_extended.ir_cron_scan_duplicates")
+        Candidate = self.env["crm.duplicate.candidate"].with_context(cron_id=cron.id)
+        before = self.env["queue.job"].search([])
+        pairs = Candidate.search_count([])
+        Candidate._cron_scan()
+        Candidate._cron_scan()
+        job = self.env["queue.job"].search([]) - before
+        self.assertEqual(len(job), 1)
+        self.assertEqual(
+            (job.channel, job.state, job.method_name), ("root.crm_suite.dedup", "pending", "_scan")
+        )
+        function = self.env["queue.job.function"].search([("name", "=", "<crm.duplicate.candidate>._scan")])
+        self.assertEqual(function.channel, "root.crm_suite.dedup")
+        self.assertEqual(function._parse_retry_pattern(), {1: 60, 3: 300, 5: 1800})
+        self.assertEqual(Candidate.search_count([]), pairs, "nothing done yet")
+        Job.load(self.env, job.uuid).perform()
+        self.assertGreater(Candidate.search_count([]), pairs, "the job scanned")
