@@ -199,6 +199,8 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _cron_expire_points(self, today=None):
+        """Points due on ``today`` expire (`_crm_expire_points`), every card at once, or as
+        jobs by chunks of cards with crm_extended_queue_job."""
         today = today or fields.Date.context_today(self)
         return self.env["ir.cron"]._crm_run_heavy(
             self,
