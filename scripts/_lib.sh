@@ -47,6 +47,12 @@ ensure_python_deps() {
         "$ODOO_PY" -m pip install -q -r "$ROOT/requirements.txt" ||
             die "could not install requirements.txt into $ODOO_PY (pip failed)."
     fi
+    # OCA addons from PyPI (requirements-oca.txt, queue_job): --no-deps, see that file
+    if ! "$ODOO_PY" -c 'import importlib.util, sys; import odoo.addons; sys.exit(not importlib.util.find_spec("odoo.addons.queue_job"))' >/dev/null 2>&1; then
+        say "installing requirements-oca.txt into $ODOO_PY"
+        "$ODOO_PY" -m pip install -q --no-deps -r "$ROOT/requirements-oca.txt" ||
+            die "could not install requirements-oca.txt into $ODOO_PY (pip failed)."
+    fi
 }
 
 # PostgreSQL: start an installed but stopped local cluster, and make a role for the current user.

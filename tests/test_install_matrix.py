@@ -23,6 +23,8 @@ GLUES = {
     "crm_service_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_service"},
     "crm_loyalty_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_loyalty"},
     "crm_erp_bridge_spreadsheet_dashboard": {"crm_extended_spreadsheet_dashboard", "crm_erp_bridge"},
+    # OCA's queue_job (pip install odoo-addon-queue-job): the heavy crons become jobs
+    "crm_extended_queue_job": {"crm_extended", "queue_job"},
     # a glue on glue: listed with the addons it ends up needing, after the glue it depends on
     "crm_service_survey_loyalty": {"crm_service", "crm_loyalty", "survey"},
 }
@@ -35,6 +37,7 @@ CORE_APPS = (
     "im_livechat",
     "spreadsheet_dashboard",
     "privacy_lookup",
+    "queue_job",
 )
 # Core apps Odoo installs by itself with crm_extended's dependencies (sms follows mail, iap and
 # phone_validation, all auto-installed; spreadsheet_dashboard follows sale through
@@ -183,6 +186,11 @@ class TestInstallMatrix(unittest.TestCase):
         self.check_combination(
             ("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge", "spreadsheet_dashboard")
         )
+
+    def test_with_core_app_queue_job(self):
+        """OCA's Job Queue (a pip package, not core's) next to every addon brings the jobs glue;
+        it leaves cleanly and the crons run at once again."""
+        self.check_combination(("crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge", "queue_job"))
 
     def test_with_core_app_survey_and_loyalty(self):
         """Surveys next to crm_service and crm_loyalty bring both survey glues (the reward of

@@ -418,8 +418,29 @@ class SaleOrder(models.Model):
         The status follows its dependencies live; this catches what they do not cover (a
         product's invoicing policy changed, data fixed in SQL). Each run handles one batch
         after the last id done and reports the rest, so the scheduler runs it again at once and
-        an interrupted recompute resumes where it stopped.
+        an interrupted recompute resumes where it stopped (as jobs with queue_job: every batch
+        at once, see crm_extended_queue_job).
         """
+        return self.env["ir.cron"]._crm_run_heavy(
+            self,
+            "_crm_o2c_cron_batch",
+            "o2c",
+            chunks=("_crm_o2c_ids", "_crm_o2c_recompute_chunk"),
+            batch_size=batch_size,
+        )
+
+    @api.model
+    def _crm_o2c_ids(self):
+        self.env.cr.execute("SELECT id FROM sale_order ORDER BY id")
+        return [oid for (oid,) in self.env.cr.fetchall()]
+
+    def _crm_o2c_recompute_chunk(self):
+        """A part of the nightly recompute: these orders (a job of crm_extended_queue_job)."""
+        if self.ids:
+            self._recompute_order_to_cash(SQL("so.id = ANY(%s)", self.ids))
+
+    @api.model
+    def _crm_o2c_cron_batch(self, batch_size):
         param = "crm_erp_bridge.order_to_cash_recompute_last_id"
         icp = self.env["ir.config_parameter"].sudo()
         last_id = int(icp.get_param(param, 0))

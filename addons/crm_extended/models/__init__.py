@@ -11,6 +11,7 @@ from . import (
     crm_interaction,
     crm_lead,
     crm_rfm_history,
+    ir_cron,
     res_config_settings,
     res_partner,
     sale_order,

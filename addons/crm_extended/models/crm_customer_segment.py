@@ -120,7 +120,17 @@ class CrmCustomerSegment(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        self.search([])._refresh_members()
+        self.env["ir.cron"]._crm_run_heavy(
+            self, "_crm_refresh_all", "segments", chunks=("_crm_segment_ids", "_refresh_members")
+        )
+
+    @api.model
+    def _crm_refresh_all(self):
+        return self.search([])._refresh_members()
+
+    @api.model
+    def _crm_segment_ids(self):
+        return self.search([], order="id").ids
 
     def action_open_members(self):
         self.ensure_one()

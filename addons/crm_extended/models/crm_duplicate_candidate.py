@@ -250,7 +250,8 @@ class CrmDuplicateCandidate(models.Model):
 
     @api.model
     def _cron_scan(self):
-        self._scan()
+        # one pass: every contact is compared with every other one of its blocks
+        self.env["ir.cron"]._crm_run_heavy(self, "_scan", "dedup")
 
     @api.model
     def action_scan_and_open(self):

@@ -678,7 +678,39 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_refresh_customer_360(self):
-        self._refresh_customer_360()
+        self.env["ir.cron"]._crm_run_heavy(
+            self, "_refresh_customer_360", "customer360", chunks=("_crm_360_ids", "_crm_360_refresh_chunk")
+        )
+
+    @api.model
+    def _crm_360_ids(self):
+        """The customers the full refresh covers: those with orders or customer invoices
+        counting for them, and those whose figures are not zero (whose documents are gone)."""
+        self.env["sale.order"].flush_model()
+        self.env["account.move"].flush_model()
+        self.flush_model(["commercial_partner_id", "company_id", "order_count", "lifetime_value"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE %s
+                 UNION
+                SELECT p.commercial_partner_id FROM account_move m JOIN res_partner p ON p.id = m.partner_id
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND %s
+                 UNION
+                SELECT id FROM res_partner WHERE order_count > 0 OR lifetime_value <> 0
+                 ORDER BY 1
+                """,
+                self._crm_own_company_sql(SQL("p.commercial_partner_id"), SQL("so.company_id")),
+                self._crm_own_company_sql(SQL("p.commercial_partner_id"), SQL("m.company_id")),
+            )
+        )
+        return [pid for (pid,) in self.env.cr.fetchall() if pid]
+
+    def _crm_360_refresh_chunk(self):
+        """A part of the full refresh: these customers' figures (a job of crm_extended_queue_job)."""
+        if self.ids:
+            self._refresh_customer_360(self.ids)
 
     # ------------------------------------------------------------------
     # RFM and churn
@@ -814,7 +846,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_recompute_rfm(self):
-        self._recompute_rfm()
+        # one pass: the quintiles are ranks among every customer, they cannot be split
+        self.env["ir.cron"]._crm_run_heavy(self, "_recompute_rfm", "rfm")
 
     # ------------------------------------------------------------------
     # Smart buttons

@@ -199,11 +199,53 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _cron_expire_points(self, today=None):
+        """Points due on ``today`` expire (`_crm_expire_points`), every card at once, or as
+        jobs by chunks of cards with crm_extended_queue_job."""
+        today = today or fields.Date.context_today(self)
+        return self.env["ir.cron"]._crm_run_heavy(
+            self,
+            "_crm_expire_points",
+            "loyalty",
+            chunks=("_crm_expiry_card_ids", "_crm_expire_points_chunk"),
+            chunk_kwargs={"today": today},
+            today=today,
+        )
+
+    @api.model
+    def _crm_due_awards_sql(self, today):
+        """The awards due to expire on ``today`` (alias ``h``): the one definition of the
+        expiry run and of its parts."""
+        return SQL("h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND h.expiry_date <= %s", today)
+
+    @api.model
+    def _crm_expiry_card_ids(self, today):
+        self.env["crm.loyalty.ledger"].flush_model(["card_id", "remaining_points", "expiry_date"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT h.card_id FROM crm_loyalty_ledger h WHERE %s ORDER BY h.card_id",
+                self._crm_due_awards_sql(today),
+            )
+        )
+        return [card_id for (card_id,) in self.env.cr.fetchall()]
+
+    def _crm_expire_points_chunk(self, today):
+        """A part of the expiry run: these cards (a job of crm_extended_queue_job). Run twice,
+        the second run finds nothing due: the first consumed the awards. Running beside the
+        orders of the day, it locks its cards (in id order) before reading their balances: a
+        busy card is waited for, a deadlock is retried by queue_job."""
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [self.ids]
+            )
+            self._crm_expire_points(today, card_ids=self.ids)
+
+    @api.model
+    def _crm_expire_points(self, today, card_ids=None):
         """Expire due points set-based, in a few statements whatever the number of entries:
         one expiry entry per card with due awards (never more than the card holds), the awards
         consumed by the one first-expiring-first rule (`crm.loyalty.ledger._crm_consume`), the
-        balances lowered, and a note in each card's chatter (the balance is a tracked field)."""
-        today = today or fields.Date.context_today(self)
+        balances lowered, and a note in each card's chatter (the balance is a tracked field).
+        Every card, or the cards of ``card_ids``."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
@@ -213,10 +255,11 @@ class LoyaltyCard(models.Model):
                 SELECT h.card_id, MAX(h.expiry_date) AS expiry_date,
                        LEAST(SUM(h.remaining_points), GREATEST(MAX(c.points), 0)) AS points
                   FROM crm_loyalty_ledger h JOIN loyalty_card c ON c.id = h.card_id
-                 WHERE h.remaining_points > 0 AND h.expiry_date IS NOT NULL AND h.expiry_date <= %(today)s
+                 WHERE %(due)s AND (%(cards)s::int[] IS NULL OR h.card_id = ANY(%(cards)s))
               GROUP BY h.card_id
                 """,
-                today=today,
+                due=self._crm_due_awards_sql(today),
+                cards=card_ids,
             )
         )
         if not cr.rowcount:
@@ -311,11 +354,42 @@ class LoyaltyCard(models.Model):
         """Nightly review of every card of a program with tiers: qualifying points, upgrades,
         downgrades after the grace period. Set-based: one UPDATE whatever the number of cards;
         only the cards whose tier changed get a chatter note (and the program's mail)."""
-        return self._crm_review_tiers_sql(
-            SQL("c.active AND EXISTS (SELECT 1 FROM crm_loyalty_tier t WHERE t.program_id = c.program_id)"),
-            allow_downgrade=True,
+        today = today or fields.Date.context_today(self)
+        return self.env["ir.cron"]._crm_run_heavy(
+            self,
+            "_crm_review_all_tiers",
+            "loyalty",
+            chunks=("_crm_tier_review_card_ids", "_crm_review_tiers_chunk"),
+            chunk_kwargs={"today": today},
             today=today,
         )
+
+    @api.model
+    def _crm_tier_review_where(self):
+        """The cards the nightly review covers (alias ``c``)."""
+        return SQL("c.active AND EXISTS (SELECT 1 FROM crm_loyalty_tier t WHERE t.program_id = c.program_id)")
+
+    @api.model
+    def _crm_review_all_tiers(self, today):
+        return self._crm_review_tiers_sql(self._crm_tier_review_where(), allow_downgrade=True, today=today)
+
+    @api.model
+    def _crm_tier_review_card_ids(self, today):
+        self.flush_model(["active", "program_id"])
+        self.env["crm.loyalty.tier"].flush_model(["program_id"])
+        self.env.cr.execute(
+            SQL("SELECT c.id FROM loyalty_card c WHERE %s ORDER BY c.id", self._crm_tier_review_where())
+        )
+        return [card_id for (card_id,) in self.env.cr.fetchall()]
+
+    def _crm_review_tiers_chunk(self, today):
+        """A part of the nightly review: these cards (a job of crm_extended_queue_job)."""
+        if self.ids:
+            self._crm_review_tiers_sql(
+                SQL("c.id = ANY(%s) AND %s", self.ids, self._crm_tier_review_where()),
+                allow_downgrade=True,
+                today=today,
+            )
 
     def _crm_review_tiers_sql(self, where, allow_downgrade, today=None):
         """The one definition of the tier decision and of the qualifying window, for the

@@ -572,11 +572,31 @@ class CrmTicket(models.Model):
     def _cron_sla_update(self):
         """Recompute deadlines (holidays may have been added) and statuses of every open
         ticket, then escalate the ones that became at risk or breached."""
-        self._sla_recompute_open()
-        self._sla_escalate()
+        self.env["ir.cron"]._crm_run_heavy(
+            self, "_crm_sla_update", "sla", chunks=("_crm_sla_open_ids", "_crm_sla_update_chunk")
+        )
 
     @api.model
-    def _sla_recompute_open(self, now=None):
+    def _crm_sla_update(self, ticket_ids=None):
+        """The SLA pass of the open tickets (of ``ticket_ids`` only when given)."""
+        self._sla_recompute_open(ticket_ids=ticket_ids)
+        self._sla_escalate(ticket_ids=ticket_ids)
+
+    def _crm_sla_update_chunk(self):
+        """A part of the SLA pass: these tickets (a job of crm_extended_queue_job)."""
+        if self.ids:
+            self._crm_sla_update(ticket_ids=self.ids)
+
+    @api.model
+    def _crm_sla_open_ids(self):
+        self.flush_model(["active", "is_closed"])
+        self.env.cr.execute(
+            "SELECT id FROM crm_ticket WHERE active AND NOT coalesce(is_closed, false) ORDER BY id"
+        )
+        return [tid for (tid,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _sla_recompute_open(self, now=None, ticket_ids=None):
         now = now or fields.Datetime.now()
         for model in ("crm.ticket", "crm.ticket.team", "crm.ticket.sla", "resource.calendar"):
             self.env[model].flush_model()
@@ -590,7 +610,9 @@ class CrmTicket(models.Model):
               JOIN crm_ticket_sla sla ON sla.id = t.sla_id
               JOIN crm_ticket_team team ON team.id = t.team_id
              WHERE t.active AND NOT coalesce(t.is_closed, false)
-            """
+               AND (%s::int[] IS NULL OR t.id = ANY(%s))
+            """,
+            [ticket_ids, ticket_ids],
         )
         rows = cr.fetchall()
         calendars = {
@@ -617,11 +639,11 @@ class CrmTicket(models.Model):
                 [list(ids), list(responses), list(resolutions)],
             )
         self.invalidate_model(["first_response_deadline", "sla_deadline"])
-        updated = self._sla_update_statuses(now)
+        updated = self._sla_update_statuses(now, ticket_ids=ticket_ids)
         return {"tickets": len(rows), "deadlines_changed": len(changed), "statuses_changed": len(updated)}
 
     @api.model
-    def _sla_update_statuses(self, now):
+    def _sla_update_statuses(self, now, ticket_ids=None):
         """Statuses of the open tickets that are not paused, decided by sla_status_rule on rows
         read in one query, written in one UPDATE; each change is logged in the ticket's chatter
         with its tracking value (a breach with its time), as a tracked write would.
@@ -636,8 +658,10 @@ class CrmTicket(models.Model):
                   FROM crm_ticket t
                  WHERE t.active AND NOT coalesce(t.is_closed, false)
                    AND t.sla_deadline IS NOT NULL AND t.sla_pause_start IS NULL
+                   AND (%(ids)s::int[] IS NULL OR t.id = ANY(%(ids)s))
                 """,
                 columns=columns,
+                ids=ticket_ids,
             )
         )
         changes = {}
@@ -691,7 +715,7 @@ class CrmTicket(models.Model):
         self.env["mail.message"].sudo().create(vals_list)
 
     @api.model
-    def _sla_escalate(self):
+    def _sla_escalate(self, ticket_ids=None):
         """One activity for the team leader per ticket and level (at risk, then breached)."""
         cr = self.env.cr
         cr.execute(
@@ -703,7 +727,9 @@ class CrmTicket(models.Model):
                AND t.sla_status IN ('at_risk', 'breached')
                AND t.sla_escalation IS DISTINCT FROM t.sla_status
                AND NOT (t.sla_status = 'at_risk' AND coalesce(t.sla_escalation, '') = 'breached')
-            """
+               AND (%s::int[] IS NULL OR t.id = ANY(%s))
+            """,
+            [ticket_ids, ticket_ids],
         )
         rows = cr.fetchall()
         if not rows:

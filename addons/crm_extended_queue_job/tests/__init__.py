@@ -1,0 +1,1 @@
+from . import test_heavy_jobs, test_security_rpc
