@@ -1,6 +1,6 @@
 {
     "name": "CRM Extended",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "summary": "Customer 360, RFM and rule-based segments, data quality, duplicates, "
     "interactions and the customer timeline",
     "category": "Sales/CRM",
