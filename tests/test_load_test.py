@@ -1,6 +1,8 @@
 """scripts/load_test: its short mode runs with the invariants asserted, and the checker fails
 when an invariant is broken (tampered ledger, lost reply, order invoiced twice)."""
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -68,8 +70,9 @@ class TestHelpers(unittest.TestCase):
         self.assertTrue(lt.is_cron_conflict(log.split("\n2026")[3]))
 
     def test_only_loopback(self):
-        with self.assertRaises(SystemExit):
+        with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as err:
             lt.parse_args(["--host", "10.0.0.1"])
+        self.assertIn("127.0.0.1 only", err.getvalue())
         args = lt.parse_args(["--short", "--users", "50", "--duration", "600"])
         self.assertEqual((args.users, args.duration, args.customers), (8, 45, 300))
         self.assertLessEqual(args.max_requests, 1500)
