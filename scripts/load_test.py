@@ -30,6 +30,7 @@ from tests import odoo_harness as h  # noqa: E402
 HOST = "127.0.0.1"
 ADDONS = ["crm_extended", "crm_service", "crm_loyalty", "crm_erp_bridge"]
 LOG_DIR = ROOT / "var" / "log"
+RAMP_UP = 0.25  # seconds between two users' arrivals
 TOKEN = "lt-"  # marks the tickets and replies the driver writes
 BUSINESS_ERRORS = {"odoo.exceptions.UserError", "odoo.exceptions.ValidationError"}
 SERIALIZATION = re.compile(r"could not serialize|concurrent update|serialization_failure", re.I)
@@ -140,6 +141,10 @@ class Client:
         self.url, self.db, self.login, self.password = url, db, login, password
         self.rec = recorder
         self.session = requests.Session()
+        # one request per connection, as a reverse proxy talks to Odoo (nginx's default): a
+        # prefork worker serves one connection at a time and would wait on an idle kept-alive
+        # one until its 2-second socket timeout
+        self.session.headers["Connection"] = "close"
         self.uid = None
 
     def timed(self, action, func, *args, **kwargs):
@@ -392,7 +397,10 @@ def run_users(url, db, data, args, recorder):
         threads.append(threading.Thread(target=user, args=(role, login), daemon=True))
     started = time.perf_counter()
     for thread in threads:
+        # users arrive one after the other, not in one burst: a burst of connections larger
+        # than the listen backlog of Odoo's prefork server (8 per worker) is reset by the kernel
         thread.start()
+        time.sleep(RAMP_UP)
     stop.wait(args.duration)
     stop.set()
     for thread in threads:
