@@ -134,13 +134,14 @@ env.cr.execute(
     "UPDATE res_users SET password = (SELECT password FROM res_users WHERE id = %s) WHERE login LIKE 'load\\_%%'",
     [first.id],
 )
-# the suite's crons are due now and every minute, so they run during the load
+# the suite's crons (not core's) are due now and every minute, so they run during the load
 env.cr.execute(
     """
     UPDATE ir_cron c SET nextcall = now() at time zone 'utc' - interval '1 minute',
                          interval_number = 1, interval_type = 'minutes', active = true
       FROM ir_model_data d
-     WHERE d.model = 'ir.cron' AND d.res_id = c.id AND d.module LIKE 'crm\\_%%'
+     WHERE d.model = 'ir.cron' AND d.res_id = c.id
+       AND d.module LIKE ANY (ARRAY['crm\\_extended%%', 'crm\\_service%%', 'crm\\_loyalty%%', 'crm\\_erp\\_bridge%%'])
     """
 )
 env.cr.execute("ANALYZE")
