@@ -104,6 +104,9 @@ db_exists() {
 write_conf() {
     mkdir -p "$VAR_DIR"
     export CRM_SUITE_DB=${CRM_SUITE_DB:-} CRM_SUITE_PORT=${CRM_SUITE_PORT:-8069}
+    # threaded server with one cron thread unless scripts/serve --workers says otherwise
+    export CRM_SUITE_WORKERS=${CRM_SUITE_WORKERS:-0} CRM_SUITE_CRON_THREADS=${CRM_SUITE_CRON_THREADS:-1}
+    export CRM_SUITE_GEVENT_PORT=${CRM_SUITE_GEVENT_PORT:-8072}
     export ODOO_ADMIN_PASSWD=${ODOO_ADMIN_PASSWD:-$("$ODOO_PY" -c 'import secrets; print(secrets.token_urlsafe(24))')}
     "$ODOO_PY" - "$ROOT/config/odoo.conf" "$VAR_DIR/odoo.conf" <<'PY'
 import os, re, sys

@@ -112,6 +112,9 @@ class TestServe(unittest.TestCase):
                 "SELECT count(*) FROM ir_model_data WHERE module = 'crm_extended' AND name LIKE '%%demo%%'",
             )
             self.assertGreater(demo[0][0], 0, "no demo data")
+            proc.terminate()
+            proc.wait(timeout=60)
+            self.check_prefork(db)
         finally:
             proc.terminate()
             try:
@@ -122,6 +125,45 @@ class TestServe(unittest.TestCase):
             h.drop_db(db)
         self.assertIn(f"http://127.0.0.1:{port}/odoo", out)
         self.assertIn("admin / admin", out)
+
+    def check_prefork(self, db):
+        """--workers N: the same database served by N HTTP workers, a cron worker and the
+        gevent process (children of Odoo's main process)."""
+        port, gevent_port = h.free_port(), h.free_port()
+        proc = subprocess.Popen(
+            [str(SCRIPTS / "serve"), "--db", db, "--port", str(port), "--workers", "2"]
+            + ["--gevent-port", str(gevent_port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            children = []
+            while time.monotonic() < deadline:
+                self.assertIsNone(proc.poll(), "scripts/serve --workers 2 exited early")
+                try:
+                    healthy = (
+                        requests.get(f"http://127.0.0.1:{port}/web/health", timeout=5).status_code == 200
+                    )
+                except requests.ConnectionError:
+                    healthy = False
+                children = subprocess.run(
+                    ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+                ).stdout.split()
+                if healthy and len(children) >= 4:
+                    break
+                time.sleep(1)
+            # 2 HTTP workers, 1 cron worker, the gevent process
+            self.assertGreaterEqual(len(children), 4, "prefork workers not started")
+        finally:
+            proc.terminate()
+            try:
+                out, _ = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, _ = proc.communicate()
+        self.assertIn("prefork: 2 HTTP workers, 1 cron worker(s)", out)
 
 
 if __name__ == "__main__":
