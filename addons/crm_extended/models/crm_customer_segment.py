@@ -121,7 +121,7 @@ class CrmCustomerSegment(models.Model):
     @api.model
     def _cron_refresh(self):
         self.env["ir.cron"]._crm_run_heavy(
-            self, "_crm_refresh_all", "segments", chunks=("_crm_segment_ids", "_refresh_members")
+            self, "_crm_refresh_all", "segments", chunks=("_crm_segment_ids", "_crm_refresh_chunk")
         )
 
     @api.model
@@ -131,6 +131,13 @@ class CrmCustomerSegment(models.Model):
     @api.model
     def _crm_segment_ids(self):
         return self.search([], order="id").ids
+
+    def _crm_refresh_chunk(self):
+        """A part of the nightly refresh (a job of crm_extended_queue_job): these segments, less
+        those deleted since the job was queued, which would fail the whole part."""
+        segments = self.exists()
+        if segments:
+            segments._refresh_members()
 
     def action_open_members(self):
         self.ensure_one()

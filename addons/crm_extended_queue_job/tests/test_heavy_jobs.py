@@ -136,6 +136,26 @@ class TestHeavyJobs(CrmExtendedCase):
             jobs=math.ceil(len(segments) / CHUNK),
         )
 
+    def test_segment_deleted_before_its_job(self):
+        """A segment deleted while its part waits: the part refreshes the other segments
+        instead of failing on the missing one (and failing again at each retry)."""
+        self.env["ir.config_parameter"].sudo().set_param("crm_extended_queue_job.chunk_size", 1000)
+        Segment = self.env["crm.customer.segment"]
+        gone, kept = Segment.create(
+            [
+                {"name": f"Heavy gone {i}", "rule_domain": f"[('name', 'ilike', 'Heavy Customer {i}')]"}
+                for i in (1, 2)
+            ]
+        )
+        cron = self.env.ref("crm_extended.ir_cron_refresh_segments")
+        with trap_jobs() as trap:
+            Segment.with_context(cron_id=cron.id)._cron_refresh()
+            trap.assert_jobs_count(1)
+            gone.unlink()
+            trap.perform_enqueued_jobs()
+        self.assertIn(self.customers[2], kept.partner_ids)
+        self.assertTrue(kept.last_refresh)
+
     def test_duplicate_scan(self):
         def snapshot():
             return sorted(

@@ -39,3 +39,18 @@ class TestSecurityRpcQueueJob(RpcAttackCase):
         jobs = self.env["queue.job"].search_count([])
         self.rpc("sales_admin", "res.partner", "action_recompute_rfm", context={"cron_id": 1})
         self.assertEqual(self.env["queue.job"].search_count([]), jobs)
+
+    def test_cron_action_with_scheduler_context_queues_nothing(self):
+        """Running a cron's server action needs only write access to its model (core's rule): sent
+        with the scheduler's context by a sales manager (no Job Queue rights, not the cron's
+        user), it runs at once as before, no job is queued as him."""
+        cron = self.env.ref("crm_extended.ir_cron_recompute_rfm")
+        jobs = self.env["queue.job"].search_count([])
+        self.rpc(
+            "sales_admin",
+            "ir.actions.server",
+            "run",
+            [cron.ir_actions_server_id.ids],
+            context={"cron_id": cron.id},
+        )
+        self.assertEqual(self.env["queue.job"].search_count([]), jobs)
