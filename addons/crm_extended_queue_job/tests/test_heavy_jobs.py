@@ -299,6 +299,32 @@ class TestHeavyJobs(CrmExtendedCase):
         jobs = math.ceil(len(self.env["loyalty.card"]._crm_tier_review_card_ids(today)) / CHUNK)
         self.run_both("loyalty.card", "_cron_review_tiers", snapshot, "loyalty", jobs=jobs, today=today)
 
+    def test_loyalty_tiers_stale_job(self):
+        """A tier-review job performed days after it was queued reviews as of the day it runs:
+        a grace period ended yesterday downgrades, even though the job's own day was earlier."""
+        if "crm.loyalty.tier" not in self.env:
+            self.skipTest("crm_loyalty is not installed")
+        cards = self._loyalty_cards().filtered("tier_id")
+        self.assertTrue(cards, "the awards reached tiers")
+        card = cards[0]
+        today = fields.Date.context_today(card)
+        # every point it earned is older than the window: it qualifies for no tier any more
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_loyalty_ledger SET date = %s WHERE card_id = %s",
+            [today - timedelta(days=3000), card.id],
+        )
+        self.env.cr.execute(
+            "UPDATE loyalty_card SET tier_downgrade_date = %s WHERE id = %s",
+            [today - timedelta(days=1), card.id],
+        )
+        self.env.invalidate_all()
+        tier = card.tier_id
+        card._crm_review_tiers_chunk(today - timedelta(days=10))
+        self.env.invalidate_all()
+        self.assertNotEqual(card.tier_id, tier, "the grace period ended yesterday: downgraded")
+        self.assertFalse(card.tier_downgrade_date)
+
     def test_without_scheduler_runs_at_once(self):
         """Called outside the scheduler (a button, a script), the work is done at once."""
         with trap_jobs() as trap:

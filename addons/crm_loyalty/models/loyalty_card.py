@@ -383,7 +383,10 @@ class LoyaltyCard(models.Model):
         return [card_id for (card_id,) in self.env.cr.fetchall()]
 
     def _crm_review_tiers_chunk(self, today):
-        """A part of the nightly review: these cards (a job of crm_extended_queue_job)."""
+        """A part of the nightly review: these cards (a job of crm_extended_queue_job). A job
+        that waited past its day (a runner down, channels run out of order) reviews as of the
+        day it runs, never earlier: yesterday's job must not undo today's downgrade."""
+        today = max(fields.Date.to_date(today), fields.Date.context_today(self))
         if self.ids:
             self._crm_review_tiers_sql(
                 SQL("c.id = ANY(%s) AND %s", self.ids, self._crm_tier_review_where()),
