@@ -3,6 +3,7 @@ from . import (
     test_customer_360_paths,
     test_data_quality,
     test_duplicates,
+    test_heavy_cron_retry,
     test_install,
     test_install_fill,
     test_privacy,

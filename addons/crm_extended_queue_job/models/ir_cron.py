@@ -25,23 +25,18 @@ class IrCron(models.Model):
         Called otherwise (a button, a script, a test, *Run Manually*), the work is done at
         once as without queue_job, and so is it under queue_job's no-delay switches.
         """
-        if not self._crm_is_scheduler_call():
+        if not self._crm_queue_jobs():
             return super()._crm_run_heavy(
                 records, method, channel, chunks=chunks, chunk_kwargs=chunk_kwargs, **kwargs
             )
         return self._crm_enqueue_heavy(records, method, channel, chunks, chunk_kwargs or {}, kwargs)
 
     @api.model
-    def _crm_is_scheduler_call(self):
-        """True when the scheduler runs a cron: ``cron_id`` in the context *and* the current
-        user is that cron's user. A browser can send the key (running the cron's server action
-        over JSON-RPC needs only write access to its model) but cannot be the cron's user: jobs
-        run as whoever queued them, so a caller's jobs would not be the cron's."""
-        cron_id = self.env.context.get("cron_id")
-        if type(cron_id) is not int or must_run_without_delay(self.env):
-            return False
-        cron = self.sudo().browse(cron_id).exists()
-        return bool(cron) and cron.user_id == self.env.user
+    def _crm_queue_jobs(self):
+        """Jobs for the scheduler's runs (the cron's own user, see crm_extended's
+        `_crm_is_scheduler_call`), except under queue_job's no-delay switches: then the work is
+        done at once, as without queue_job."""
+        return not must_run_without_delay(self.env) and self._crm_is_scheduler_call()
 
     @api.model
     def _crm_enqueue_heavy(self, records, method, channel, chunks, chunk_kwargs, kwargs):
