@@ -43,14 +43,17 @@ class TestHeavyCronRetry(TransactionCase):
             return "done"
 
         Partner = type(self.env["res.partner"])
-        with self.registry.cursor() as cr, patch.object(Partner, "_crm_test_heavy_work", work, create=True):
-            env = api.Environment(cr, self.cron.user_id.id, context)
+        with (
+            self.registry.cursor() as scheduler_cr,
+            patch.object(Partner, "_crm_test_heavy_work", work, create=True),
+        ):
+            env = api.Environment(scheduler_cr, self.cron.user_id.id, context)
             try:
                 result = env["ir.cron"]._crm_run_heavy(env["res.partner"], "_crm_test_heavy_work", "rfm")
             except SerializationFailure:
-                cr.rollback()
+                scheduler_cr.rollback()
                 return calls, None
-            cr.commit()
+            scheduler_cr.commit()
         return calls, result
 
     @mute_logger("odoo.service.model", "odoo.sql_db")
