@@ -95,11 +95,12 @@ def query(db, sql, params=None):
         conn.close()
 
 
-def run_odoo(db, *args, shell=False, stdin=None, timeout=1800):
-    """Run one Odoo command (or ``odoo shell`` fed ``stdin``) on ``db``; return (exit code, log)."""
+def run_odoo(db, *args, shell=False, stdin=None, timeout=1800, addons=None, env=None, cwd=None):
+    """Run one Odoo command (or ``odoo shell`` fed ``stdin``) on ``db``; return (exit code, log).
+    ``addons``: another addons path than core's and ours; ``env``, ``cwd``: the process's."""
     cmd = [ODOO_BIN, *(["shell"] if shell else [])]
-    cmd += [f"--addons-path={addons_path()}", "-d", db, "--max-cron-threads=0", "--no-http", *args]
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
+    cmd += [f"--addons-path={addons or addons_path()}", "-d", db, "--max-cron-threads=0", "--no-http", *args]
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
     return proc.returncode, proc.stdout + proc.stderr
 
 

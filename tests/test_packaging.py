@@ -155,17 +155,9 @@ class TestPackaging(unittest.TestCase):
         h.create_db(db, template=h.core_template())
         self.addCleanup(h.drop_db, db)
         odoo_env = {**os.environ, "PYTHONPATH": str(site)}
-        common = [f"--addons-path={h.core_addons_path()}", "-d", db, "--max-cron-threads=0", "--no-http"]
-        proc = subprocess.run(
-            [h.ODOO_BIN, *common, "-i", ",".join(INSTALL), "--stop-after-init"],
-            capture_output=True,
-            text=True,
-            timeout=1200,
-            env=odoo_env,
-            cwd=tmp,
-        )
-        log = proc.stdout + proc.stderr
-        self.assertEqual(proc.returncode, 0, log[-3000:])
+        where = {"addons": h.core_addons_path(), "env": odoo_env, "cwd": tmp}
+        rc, log = h.run_odoo(db, "-i", ",".join(INSTALL), "--stop-after-init", timeout=1200, **where)
+        self.assertEqual(rc, 0, log[-3000:])
         self.assertEqual(h.bad_lines(log), [], "installing from the wheels logged problems")
         expected = expected_addons(INSTALL)
         self.assertIn("crm_loyalty_erp_bridge", expected)
@@ -177,17 +169,15 @@ class TestPackaging(unittest.TestCase):
         self.assertEqual({name for (name,) in rows}, expected)
 
         # Odoo found them in the pip target, the only place they are
-        proc = subprocess.run(
-            [h.ODOO_BIN, "shell", *common, "--log-level=warn"],
-            input=WHERE.format(names=sorted(expected)),
-            capture_output=True,
-            text=True,
+        rc, log = h.run_odoo(
+            db,
+            "--log-level=warn",
+            shell=True,
+            stdin=WHERE.format(names=sorted(expected)),
             timeout=300,
-            env=odoo_env,
-            cwd=tmp,
+            **where,
         )
-        log = proc.stdout + proc.stderr
-        self.assertEqual(proc.returncode, 0, log[-3000:])
+        self.assertEqual(rc, 0, log[-3000:])
         paths = dict(re.findall(r"^MODULE_PATH (\w+) (.*)$", log, re.M))
         self.assertEqual(
             paths, {name: str(site / "odoo" / "addons" / name) for name in expected}, log[-3000:]
